@@ -1,0 +1,19 @@
+"""contentguard: compliance checks for Chinese corporate social-media content.
+
+    import contentguard
+    guard = contentguard.load()
+    report = guard.check("本品是全网最低价，加微*信领取")
+"""
+
+from .config import Config
+from .document import Document
+from .errors import ConfigError, ContentGuardError, PackError
+from .guard import Guard, load
+from .report import Finding, Report, ReportError, Risk, RulesetInfo
+from .score import Sentiment
+
+__all__ = [
+    "Config", "ConfigError", "ContentGuardError", "Document", "Finding", "Guard", "PackError",
+    "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "load",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,377 @@
+"""The Guard: the whole ruleset compiled once, and the pipeline that runs a document through it.
+
+normalize → tokenize (on demand) → match → score → assess → report. ``contentguard.load()``
+builds one immutable Guard; ``check`` and ``check_batch`` do no per-document set-up. A Guard is
+safe to share across threads and is sent once to each worker process of a batch.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import itertools
+import json
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .assess import RiskMatrix
+from .config import Config, load_config, watchlist_pack
+from .document import Document
+from .errors import ConfigError, PackError
+from .match import CompiledRule, Matcher
+from .normalize import NormalizedText, has_surrogates
+from .packs import (
+    LexiconRule,
+    Pack,
+    PackSource,
+    Term,
+    load_pack_file,
+    load_pack_source,
+    read_lexicon_file,
+    shipped_pack_dir,
+    shipped_pack_names,
+)
+from .report import Report, ReportError, Risk, RulesetInfo
+from .resources import data_dir
+from .score import ModelError, Sentiment, SentimentModel
+from .settings import RulesetSettings
+
+DocumentLike = Document | str | Mapping[str, Any]
+
+
+def load(packs: Sequence[str | PackSource] | None = None, extra_packs: Iterable[PackSource] = (),
+         config: Config | Mapping[str, Any] | str | Path | None = None,
+         rules_dir: str | Path | None = None) -> Guard:
+    """Compile a Guard.
+
+    ``packs``: None for the shipped packs (or the configuration's list), ``[]`` for none, or a
+    list of shipped pack names and/or pack sources (paths, folders, YAML text, dicts).
+    ``extra_packs``: more pack sources loaded beside them. ``config``: a Config, a dict, or the
+    path of ``contentguard.yaml`` / ``pyproject.toml``. ``rules_dir``: a folder laid out like the
+    shipped ``rules/`` (``ruleset.yaml``, ``risk_matrix.yaml``, ``packs/``) used instead of it.
+    """
+    settings_dir = Path(rules_dir) if rules_dir is not None else data_dir("rules")
+    settings = RulesetSettings.from_file(settings_dir / "ruleset.yaml")
+    cfg = load_config(config)
+    pack_dir = settings_dir / "packs" if rules_dir is not None else shipped_pack_dir()
+
+    selected: Sequence[str | PackSource]
+    if packs is not None:
+        selected = packs
+    elif cfg.packs is not None:
+        selected = cfg.packs
+    else:
+        selected = shipped_pack_names() if rules_dir is None else sorted(p.stem for p in pack_dir.glob("*.yaml"))
+
+    loaded: list[Pack] = []
+    for item in selected:
+        if isinstance(item, str) and "\n" not in item and (pack_dir / f"{item}.yaml").is_file():
+            loaded.append(load_pack_file(pack_dir / f"{item}.yaml"))
+        elif isinstance(item, str) and "\n" not in item and not item.endswith((".yaml", ".yml")) \
+                and not Path(item).exists():
+            raise ConfigError(f"unknown pack {item!r}: shipped packs are {', '.join(shipped_pack_names())}")
+        else:
+            loaded.extend(load_pack_source(item))
+    for source in [*extra_packs, *(cfg.path(p) for p in cfg.extra_packs)]:
+        loaded.extend(load_pack_source(source))
+    watch = watchlist_pack(cfg.watchlist)
+    if watch:
+        loaded.append(load_pack_source(watch)[0])
+
+    loaded = _apply_config(loaded, cfg)
+    matrix_path = cfg.path(cfg.risk_matrix) if cfg.risk_matrix else settings_dir / settings.risk_matrix
+    matrix = RiskMatrix.from_file(matrix_path)
+    matcher = Matcher(loaded, settings, cfg.allowlist)
+    return Guard(matcher, matrix, cfg, _ruleset_info(settings, loaded, matrix, cfg))
+
+
+def _apply_config(packs: list[Pack], cfg: Config) -> list[Pack]:
+    """Severity overrides, rule switches and extra lexicons, applied to the loaded packs."""
+    all_ids = [rule.id for pack in packs for rule in pack.rules]
+    duplicates = sorted({rid for rid in all_ids if all_ids.count(rid) > 1})
+    if duplicates:
+        where = {rule.id: pack.source for pack in packs for rule in pack.rules}
+        raise PackError("; ".join(f"{where[rid]}: rule id {rid!r} is defined by more than one pack"
+                                  for rid in duplicates))
+    for key, patterns in (("disable_rules", cfg.disable_rules), ("enable_rules", cfg.enable_rules)):
+        for pattern in patterns:
+            if not fnmatch.filter(all_ids, pattern):
+                raise ConfigError(f"configuration key '{key}': {pattern!r} matches no loaded rule")
+    for key, mapping in (("severity", cfg.severity), ("lexicons", cfg.lexicons)):
+        for rule_id in mapping:
+            if rule_id not in all_ids:
+                raise ConfigError(f"configuration key '{key}.{rule_id}': no loaded rule has that id")
+
+    result = []
+    for pack in packs:
+        rules = []
+        for rule in pack.rules:
+            update: dict[str, Any] = {}
+            if any(fnmatch.fnmatchcase(rule.id, p) for p in cfg.disable_rules):
+                update["enabled"] = False
+            if any(fnmatch.fnmatchcase(rule.id, p) for p in cfg.enable_rules):
+                update["enabled"] = True
+            if rule.id in cfg.severity:
+                severity = cfg.severity[rule.id]
+                if not 1 <= severity <= 5:
+                    raise ConfigError(f"configuration key 'severity.{rule.id}': {severity} is not in 1-5")
+                update["severity"] = severity
+            if rule.id in cfg.lexicons:
+                if not isinstance(rule, LexiconRule):
+                    raise ConfigError(f"configuration key 'lexicons.{rule.id}': not a lexicon rule")
+                extra = [Term(**entry) for name in cfg.lexicons[rule.id]
+                         for entry in read_lexicon_file(cfg.path(name))]
+                update["terms"] = rule.terms + tuple(extra)
+            rules.append(rule.model_copy(update=update) if update else rule)
+        result.append(pack.model_copy(update={"rules": tuple(rules)}))
+    return result
+
+
+def _ruleset_info(settings: RulesetSettings, packs: Sequence[Pack], matrix: RiskMatrix, cfg: Config) -> RulesetInfo:
+    canonical = json.dumps({
+        "settings": settings.model_dump(mode="json"),
+        "packs": [pack.model_dump(mode="json") for pack in packs],
+        "matrix": matrix.model_dump(mode="json"),
+        "allowlist": list(cfg.allowlist),
+        "platform_weights": cfg.platform_weights,
+    }, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return RulesetInfo(version=settings.version, hash=f"sha256:{digest[:16]}",
+                       packs=tuple(f"{p.pack}@{p.version}" for p in packs))
+
+
+@dataclass(frozen=True)
+class ExampleFailure:
+    """A rule example that did not behave as the rule says it should."""
+
+    rule_id: str
+    source: str
+    expected: str  # "match" or "no_match"
+    example: str
+    found: tuple[str, ...]  # the texts the rule reported
+
+    def __str__(self) -> str:
+        got = "、".join(self.found) if self.found else "nothing"
+        return f"{self.source}: rule {self.rule_id!r}: {self.expected} example {self.example!r} -> found {got}"
+
+
+class Guard:
+    """The compiled ruleset. Immutable: build a new one with :func:`load` to change it."""
+
+    __slots__ = ("_matcher", "_matrix", "_config", "_info", "_sentiment_model", "_lock", "__weakref__")
+
+    def __init__(self, matcher: Matcher, matrix: RiskMatrix, config: Config, info: RulesetInfo):
+        object.__setattr__(self, "_matcher", matcher)
+        object.__setattr__(self, "_matrix", matrix)
+        object.__setattr__(self, "_config", config)
+        object.__setattr__(self, "_info", info)
+        object.__setattr__(self, "_sentiment_model", None)
+        object.__setattr__(self, "_lock", threading.Lock())
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Guard is immutable; build a new one with contentguard.load()")
+
+    def __getstate__(self):
+        return {"matcher": self._matcher, "matrix": self._matrix, "config": self._config, "info": self._info}
+
+    def __setstate__(self, state):
+        Guard.__init__(self, state["matcher"], state["matrix"], state["config"], state["info"])
+
+    # ---- facts about the ruleset -----------------------------------------------------------
+    @property
+    def ruleset(self) -> RulesetInfo:
+        return self._info
+
+    @property
+    def rules(self) -> tuple[CompiledRule, ...]:
+        return self._matcher.rules
+
+    @property
+    def matrix(self) -> RiskMatrix:
+        return self._matrix
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    def rule(self, rule_id: str) -> CompiledRule:
+        for compiled in self._matcher.rules:
+            if compiled.rule.id == rule_id:
+                return compiled
+        raise KeyError(rule_id)
+
+    # ---- the pipeline -------------------------------------------------------------------------
+    def check(self, document: DocumentLike) -> Report:
+        """Check one post or comment (a string is a post body)."""
+        return self._check_many([document])[0]
+
+    def check_batch(self, documents: Iterable[Any], workers: int = 1, chunk_size: int = 64) -> Iterator[Report]:
+        """Check many documents; reports come in input order, streaming, in bounded memory.
+
+        With ``workers > 1`` the work is spread over that many processes. A bad record (not a
+        string, dict or Document; None; invalid text) gives a report with an error entry and the
+        batch goes on.
+        """
+        chunks = _chunks(documents, chunk_size)
+        if workers <= 1:
+            for chunk in chunks:
+                yield from self._check_many(chunk)
+            return
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(self,)) as pool:
+            pending: deque = deque()
+            for chunk in chunks:
+                # Records are checked for shape here, so an unpicklable one cannot break the pool.
+                pending.append(pool.submit(_check_in_worker, [_coerce(item) for item in chunk]))
+                # Keep a few chunks per worker in flight: enough to stay busy, bounded memory.
+                while len(pending) >= workers * 3:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+
+    def sentiment(self, text: str) -> Sentiment:
+        return self._sentiment().predict([text])[0]
+
+    def _sentiment(self) -> SentimentModel:
+        model = self._sentiment_model
+        if model is None:
+            with self._lock:
+                if self._sentiment_model is None:
+                    object.__setattr__(self, "_sentiment_model", SentimentModel.load())
+                model = self._sentiment_model
+        return model
+
+    def _check_many(self, items: Sequence[Any]) -> list[Report]:
+        return self._check_coerced([_coerce(item) for item in items])
+
+    def _check_coerced(self, coerced: Sequence[tuple[Document | None, ReportError | None]]) -> list[Report]:
+        documents = [document for document, _ in coerced]
+        problems = [problem for _, problem in coerced]
+
+        matched = []
+        for document in documents:
+            if document is None:
+                matched.append(None)
+                continue
+            fields = [(name, NormalizedText(value, self._matcher.settings.normalization))
+                      for name, value in document.fields()]
+            matched.append(self._matcher.scan(document, fields))
+
+        sentiments: list[Sentiment | None] = [None] * len(documents)
+        sentiment_error: ReportError | None = None
+        bodies = [(i, d.body) for i, d in enumerate(documents) if d is not None and d.body.strip()]
+        if bodies:
+            try:
+                predicted = self._sentiment().predict([body for _, body in bodies])
+                for (i, _), value in zip(bodies, predicted, strict=False):
+                    sentiments[i] = value
+            except ModelError as exc:
+                sentiment_error = ReportError(code="sentiment-unavailable", message=str(exc))
+
+        reports = []
+        for document, problem, result, sentiment in zip(documents, problems, matched, sentiments, strict=False):
+            if document is None:
+                reports.append(self._error_report(problem))
+                continue
+            findings, errors = result
+            if sentiment_error is not None:
+                errors = [*errors, sentiment_error]
+            risk, decision = self._matrix.assess(document, findings, sentiment, self._config.platform_weights)
+            reports.append(Report(id=document.id, kind=document.kind, platform=document.platform,
+                                  decision=decision, findings=tuple(findings), errors=tuple(errors),
+                                  risk=risk, sentiment=sentiment, ruleset=self._info))
+        return reports
+
+    def _error_report(self, problem: ReportError | None) -> Report:
+        # Nothing was checked, so nothing may pass unseen: a person reviews it.
+        error = problem or ReportError(code="invalid-document", message="invalid document")
+        return Report(id=None, decision="review", errors=(error,), ruleset=self._info,
+                      risk=Risk(level="none", impact=0, likelihood=0, route=self._matrix.routes["none"],
+                                explanation=f"文档未能检查：{error.message}"))
+
+    # ---- the rules' own examples ---------------------------------------------------------------
+    def test_examples(self) -> tuple[int, list[ExampleFailure]]:
+        """Run every rule's match / no_match examples, each rule on its own.
+
+        Returns the number of examples run and the failures.
+        """
+        failures: list[ExampleFailure] = []
+        count = 0
+        for compiled in self._matcher.rules:
+            rule = compiled.rule
+            for expected, examples in (("match", rule.examples.match), ("no_match", rule.examples.no_match)):
+                for example in examples:
+                    count += 1
+                    document = _example_document(example, rule.scope[0])
+                    fields = [(name, NormalizedText(value, self._matcher.settings.normalization))
+                              for name, value in document.fields()]
+                    findings, _ = self._matcher.scan(document, fields, rule_filter=lambda c, i=compiled.index: c.index == i)
+                    found = tuple(f.text for f in findings)
+                    if bool(found) != (expected == "match"):
+                        failures.append(ExampleFailure(rule.id, compiled.pack, expected,
+                                                       example if isinstance(example, str) else json.dumps(example, ensure_ascii=False),
+                                                       found))
+        return count, failures
+
+
+def _example_document(example: str | Mapping[str, str], scope: str) -> Document:
+    if not isinstance(example, str):
+        return Document(**example)
+    if scope == "title":
+        return Document(title=example, body="")
+    if scope == "comment":
+        return Document(body=example, kind="comment")
+    return Document(body=example)
+
+
+def _coerce(item: Any) -> tuple[Document | None, ReportError | None]:
+    """A Document from a string, dict or Document, or the reason it cannot be one."""
+    try:
+        if isinstance(item, Document):
+            document = item
+        elif isinstance(item, str):
+            document = Document(body=item)
+        elif isinstance(item, Mapping):
+            document = Document.model_validate(dict(item))
+        elif item is None:
+            return None, ReportError(code="invalid-document", message="record is None, not a document")
+        else:
+            return None, ReportError(code="invalid-document",
+                                     message=f"record is a {type(item).__name__}, not a string, dict or Document")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        record_id = item.get("id") if isinstance(item, Mapping) else None
+        return None, ReportError(code="invalid-document",
+                                 message=f"record {record_id!r}: field '{field}': {first['msg']}")
+    for name, value in document.fields():
+        if has_surrogates(value):
+            return None, ReportError(code="invalid-text",
+                                     message=f"record {document.id!r}: the {name} holds unpaired surrogate "
+                                             f"characters (text decoded wrongly?)")
+    return document, None
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+_WORKER_GUARD: Guard | None = None
+
+
+def _init_worker(guard: Guard) -> None:
+    global _WORKER_GUARD
+    _WORKER_GUARD = guard
+
+
+def _check_in_worker(chunk: list[tuple[Document | None, ReportError | None]]) -> list[Report]:
+    assert _WORKER_GUARD is not None
+    return _WORKER_GUARD._check_coerced(chunk)

@@ -1,0 +1,404 @@
+"""Stage 3 — match: the compiled form of every rule and the search of one document.
+
+All terms of all rules — lexicon terms, allow terms, and the words of context cues — go into
+one Aho-Corasick automaton over the *compact* view, so a field is scanned once whatever the
+number of terms. Patterns run with the ``regex`` module under a time limit. Work per hit
+(boundaries, allow terms, exemption contexts) happens only for candidate hits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+import regex
+
+from .document import Document
+from .document import Field as DocumentField
+from .errors import PackError
+from .normalize import NormalizedText, compact
+from .packs import CombinationRule, ContextCue, LexiconRule, Pack, PatternRule, Term
+from .report import Finding, ReportError
+from .settings import RulesetSettings
+from .tokenize import WordSegmenter
+from .validators import VALIDATORS
+
+# Target kinds stored in the automaton.
+_TERM, _ALLOW, _CUE = 0, 1, 2
+_GLOBAL = -1
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule with what the engine derived from it once: its pack, its compiled patterns."""
+
+    index: int
+    pack: str
+    rule: LexiconRule | PatternRule | CombinationRule
+    patterns: tuple[regex.Pattern, ...] = ()
+    # Cue ids (into Matcher._cues) of the rule's exemption contexts and combination parts.
+    allow_cues: tuple[int, ...] = ()
+    all_of_cues: tuple[int, ...] = ()
+    validator: Callable[[str], bool] | None = None
+
+    def __getstate__(self):
+        return {name: getattr(self, name) for name in self.__slots__ if name not in ("patterns", "validator")}
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        rule = state["rule"]
+        object.__setattr__(self, "patterns", _compile_patterns(rule) if isinstance(rule, PatternRule) else ())
+        object.__setattr__(self, "validator", VALIDATORS[rule.validator]
+                           if isinstance(rule, PatternRule) and rule.validator else None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    spec: ContextCue
+    pattern: regex.Pattern | None  # for pattern cues; term cues come from the automaton
+
+    def __getstate__(self):
+        return {"spec": self.spec}
+
+    def __setstate__(self, state):
+        object.__setattr__(self, "spec", state["spec"])
+        object.__setattr__(self, "pattern", _compile_cue(state["spec"]))
+
+
+def _compile_patterns(rule: PatternRule) -> tuple[regex.Pattern, ...]:
+    flags = regex.V1 | (regex.IGNORECASE if rule.ignore_case else 0)
+    return tuple(regex.compile(p, flags) for p in rule.patterns)
+
+
+def _compile_cue(spec: ContextCue) -> regex.Pattern | None:
+    return regex.compile(spec.pattern, regex.V1 | regex.IGNORECASE) if spec.pattern else None
+
+
+@dataclass(slots=True)
+class _Candidate:
+    folded_start: int
+    folded_end: int
+    matched: str
+    evidence: str
+    term: Term | None = None
+
+
+_PLACEHOLDER = regex.compile(r"{(match|term|note)}")
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """Put the hit into a message; other braces stay as written (no str.format surprises)."""
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template) if template else ""
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+class Matcher:
+    """The immutable compiled ruleset: safe to share across threads and to pickle to workers."""
+
+    def __init__(self, packs: Sequence[Pack], settings: RulesetSettings, global_allow: Sequence[str] = ()):
+        self.settings = settings
+        norm = settings.normalization
+        rules: list[CompiledRule] = []
+        cues: list[_Cue] = []
+        # compact key -> list of (target kind, rule index, payload)
+        targets: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
+        segmenter_words: set[str] = set()
+
+        def add_key(text: str, target: tuple[int, int, Any], where: str) -> None:
+            key = compact(text, norm)
+            if not key:
+                raise PackError(f"{where}: term {text!r} is empty once normalized (only noise characters)")
+            targets[key].append(target)
+
+        def add_cue(spec: ContextCue, rule_index: int, where: str) -> int:
+            cue_id = len(cues)
+            cues.append(_Cue(spec, _compile_cue(spec)))
+            for word in spec.terms:
+                add_key(word, (_CUE, rule_index, cue_id), where)
+            return cue_id
+
+        for pack in packs:
+            for rule in pack.rules:
+                where = f"{pack.source}: rule {rule.id!r}"
+                index = len(rules)
+                for word in rule.allow:
+                    add_key(word, (_ALLOW, index, None), where)
+                allow_cues = tuple(add_cue(cue, index, where) for cue in rule.allow_contexts)
+                all_of = ()
+                patterns: tuple[regex.Pattern, ...] = ()
+                validator = None
+                if isinstance(rule, LexiconRule):
+                    if not rule.terms:
+                        raise PackError(f"{where}: field 'terms': a lexicon rule needs at least one term")
+                    for term in rule.terms:
+                        add_key(term.term, (_TERM, index, term), where)
+                        segmenter_words.add(compact(term.term, norm))
+                elif isinstance(rule, PatternRule):
+                    patterns = _compile_patterns(rule)
+                    validator = VALIDATORS[rule.validator] if rule.validator else None
+                else:
+                    all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
+                rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator))
+        for word in global_allow:
+            add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
+
+        self.rules: tuple[CompiledRule, ...] = tuple(rules)
+        self._cues: tuple[_Cue, ...] = tuple(cues)
+        self._targets: dict[str, tuple[tuple[int, int, Any], ...]] = {k: tuple(v) for k, v in targets.items()}
+        self._automaton = self._build_automaton()
+        self.segmenter = WordSegmenter(segmenter_words)
+
+    # ---- pickling: the automaton is rebuilt (fast) rather than shipped ---------------------
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_automaton", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._automaton = self._build_automaton()
+
+    def _build_automaton(self):
+        automaton = ahocorasick.Automaton()
+        for key, target_list in self._targets.items():
+            automaton.add_word(key, (len(key), key, target_list))
+        if len(automaton):
+            automaton.make_automaton()
+        return automaton
+
+    @property
+    def term_count(self) -> int:
+        return sum(1 for targets in self._targets.values() for kind, _, _ in targets if kind == _TERM)
+
+    # ---- scanning ---------------------------------------------------------------------------
+    def scan(self, document: Document, fields: Sequence[tuple[DocumentField, NormalizedText]],
+             rule_filter: Callable[[CompiledRule], bool] | None = None) -> tuple[list[Finding], list[ReportError]]:
+        """Every finding of every enabled rule in scope for each field, in field and text order.
+
+        ``rule_filter`` replaces the rules' ``enabled`` switch (used to test one rule alone).
+        """
+        scans = [_FieldScan(self, name, text, document.scope_of(name)) for name, text in fields]
+        findings: list[Finding] = []
+        errors: list[ReportError] = []
+        for scan in scans:
+            for compiled in self.rules:
+                rule = compiled.rule
+                wanted = rule_filter(compiled) if rule_filter else rule.enabled
+                if not wanted or scan.scope not in rule.scope:
+                    continue
+                if isinstance(rule, LexiconRule):
+                    candidates = scan.lexicon_candidates(compiled)
+                elif isinstance(rule, PatternRule):
+                    candidates = scan.pattern_candidates(compiled, errors)
+                else:
+                    candidates = scan.combination_candidates(compiled, errors)
+                if not candidates:
+                    continue
+                kept = [c for c in candidates if not scan.exempted(compiled, c, scans, errors)]
+                findings.extend(scan.to_finding(compiled, c) for c in _leftmost_longest(kept))
+        findings.sort(key=lambda f: (f.field != "title", f.start, f.end, f.rule_id))
+        return findings, errors
+
+
+def _leftmost_longest(candidates: list[_Candidate]) -> list[_Candidate]:
+    chosen: list[_Candidate] = []
+    last_end = -1
+    for candidate in sorted(candidates, key=lambda c: (c.folded_start, -c.folded_end)):
+        if candidate.folded_start >= last_end:
+            chosen.append(candidate)
+            last_end = candidate.folded_end
+    return chosen
+
+
+@dataclass
+class _FieldScan:
+    """The per-field working state of one scan: automaton hits grouped by target."""
+
+    matcher: Matcher
+    name: DocumentField
+    text: NormalizedText
+    scope: str
+    term_hits: dict[int, list[tuple[int, int, str, Term]]] = field(default_factory=lambda: defaultdict(list))
+    allow_spans: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    cue_hits: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    _token_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        text = self.text
+        term_cues: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        folded = text.folded
+        for end_index, (length, key, targets) in self.matcher._automaton.iter(text.compact):
+            c_start, c_end = end_index - length + 1, end_index + 1
+            f_start, f_end = text.compact_to_folded(c_start, c_end)
+            if not self._whole_word(key, folded, f_start, f_end):
+                continue
+            for kind, rule_index, payload in targets:
+                if kind == _TERM:
+                    self.term_hits[rule_index].append((c_start, c_end, key, payload))
+                elif kind == _ALLOW:
+                    self.allow_spans[rule_index].append((f_start, f_end))
+                else:
+                    term_cues[payload].append((f_start, f_end))
+        self._term_cues = term_cues
+
+    @staticmethod
+    def _whole_word(key: str, folded: str, start: int, end: int) -> bool:
+        # ASCII terms match whole words only (av not in "have") and digit terms whole numbers
+        # (69 not in 695); CJK around them is fine (测av试, 1av2).
+        first, last = key[0], key[-1]
+        if start > 0 and _is_word_char(first) and _is_word_char(folded[start - 1]):
+            if first.isdigit() == folded[start - 1].isdigit():
+                return False
+        if end < len(folded) and _is_word_char(last) and _is_word_char(folded[end]):
+            if last.isdigit() == folded[end].isdigit():
+                return False
+        return True
+
+    # ---- candidates per rule kind -------------------------------------------------------------
+    def lexicon_candidates(self, compiled: CompiledRule) -> list[_Candidate]:
+        hits = self.term_hits.get(compiled.index)
+        if not hits:
+            return []
+        rule: LexiconRule = compiled.rule  # type: ignore[assignment]
+        candidates = []
+        for c_start, c_end, key, term in hits:
+            if rule.boundary != "none" and not self._on_token_boundary(c_start, c_end, rule.boundary):
+                continue
+            f_start, f_end = self.text.compact_to_folded(c_start, c_end)
+            if f_end - f_start != c_end - c_start:
+                evidence = "obfuscated"
+            elif self.text.is_verbatim(f_start, f_end):
+                evidence = "exact"
+            else:
+                evidence = "folded"
+            candidates.append(_Candidate(f_start, f_end, key, evidence, term))
+        return candidates
+
+    def pattern_candidates(self, compiled: CompiledRule, errors: list[ReportError]) -> list[_Candidate]:
+        rule: PatternRule = compiled.rule  # type: ignore[assignment]
+        on_compact = rule.skip_noise
+        subject = self.text.compact if on_compact else self.text.folded
+        candidates = []
+        for pattern in compiled.patterns:
+            try:
+                for match in pattern.finditer(subject, timeout=self.matcher.settings.matching.pattern_timeout_seconds):
+                    start, end = match.span(rule.group)
+                    if start < 0 or end <= start:
+                        continue
+                    value = match.group(rule.group)
+                    if compiled.validator and not compiled.validator(value):
+                        continue
+                    if on_compact:
+                        start, end = self.text.compact_to_folded(start, end)
+                    evidence = "validated" if compiled.validator else "pattern"
+                    candidates.append(_Candidate(start, end, value, evidence))
+            except TimeoutError:
+                errors.append(ReportError(code="pattern-timeout", rule_id=rule.id,
+                                          message=f"pattern {pattern.pattern!r} ran past its time limit on the "
+                                                  f"{self.name}; the rest of this pattern's matches were skipped"))
+        return candidates
+
+    def combination_candidates(self, compiled: CompiledRule, errors: list[ReportError]) -> list[_Candidate]:
+        rule: CombinationRule = compiled.rule  # type: ignore[assignment]
+        occurrences = [self.cue_occurrences(cue_id, errors) for cue_id in compiled.all_of_cues]
+        if not all(occurrences):
+            return []
+        candidates = []
+        for anchor_start, anchor_end in occurrences[0]:
+            span_start, span_end = anchor_start, anchor_end
+            for others in occurrences[1:]:
+                best = min(others, key=lambda o: max(0, o[0] - anchor_end, anchor_start - o[1]))
+                if max(0, best[0] - anchor_end, anchor_start - best[1]) > rule.within:
+                    break
+                span_start, span_end = min(span_start, best[0]), max(span_end, best[1])
+            else:
+                matched = self.text.folded[anchor_start:anchor_end]
+                candidates.append(_Candidate(span_start, span_end, matched, "combination"))
+        return candidates
+
+    # ---- exemptions ----------------------------------------------------------------------------
+    def exempted(self, compiled: CompiledRule, candidate: _Candidate, scans: list[_FieldScan],
+                 errors: list[ReportError]) -> bool:
+        start, end = candidate.folded_start, candidate.folded_end
+        for owner in (compiled.index, _GLOBAL):
+            for a_start, a_end in self.allow_spans.get(owner, ()):
+                if a_start <= start and end <= a_end:
+                    return True
+        for cue_id in compiled.allow_cues:
+            within = self.matcher._cues[cue_id].spec.within
+            if within == "document":
+                if any(scan.cue_occurrences(cue_id, errors) for scan in scans):
+                    return True
+                continue
+            if within == "sentence":
+                low, high = self.text.sentence_bounds(start, end)
+            else:
+                low, high = max(0, start - within), end + within
+            if any(low <= o_start and o_end <= high for o_start, o_end in self.cue_occurrences(cue_id, errors)):
+                return True
+        return False
+
+    def cue_occurrences(self, cue_id: int, errors: list[ReportError]) -> list[tuple[int, int]]:
+        cached = self.cue_hits.get(cue_id)
+        if cached is not None:
+            return cached
+        cue = self.matcher._cues[cue_id]
+        if cue.pattern is None:
+            found = sorted(set(self._term_cues.get(cue_id, ())))
+        else:
+            found = []
+            try:
+                timeout = self.matcher.settings.matching.pattern_timeout_seconds
+                found = [m.span() for m in cue.pattern.finditer(self.text.folded, timeout=timeout) if m.end() > m.start()]
+            except TimeoutError:
+                errors.append(ReportError(code="pattern-timeout", message=f"context pattern {cue.spec.pattern!r} "
+                                          f"ran past its time limit on the {self.name}"))
+        self.cue_hits[cue_id] = found
+        return found
+
+    # ---- word boundaries -------------------------------------------------------------------------
+    def _on_token_boundary(self, c_start: int, c_end: int, mode: str) -> bool:
+        compact_text = self.text.compact
+        window = self.matcher.settings.matching.token_window
+        low, high = max(0, c_start - window), min(len(compact_text), c_end + window)
+        # Stop the window at hard breaks: a sentence's words do not depend on the next one.
+        breaks = self.matcher.settings.normalization.hard_break_regex
+        for match in breaks.finditer(compact_text, low, c_start):
+            low = match.end()
+        stop = breaks.search(compact_text, c_end, high)
+        if stop:
+            high = stop.start()
+        key = (low, high)
+        bounds = self._token_cache.get(key)
+        if bounds is None:
+            bounds = self.matcher.segmenter.boundaries(compact_text[low:high])
+            self._token_cache[key] = bounds
+        starts, ends = bounds
+        if c_start - low not in starts:
+            return False
+        return mode == "word-start" or (c_end - low) in ends
+
+    # ---- output --------------------------------------------------------------------------------
+    def to_finding(self, compiled: CompiledRule, candidate: _Candidate) -> Finding:
+        rule = compiled.rule
+        start, end = self.text.folded_to_original(candidate.folded_start, candidate.folded_end)
+        text = self.text.original[start:end]
+        term = candidate.term
+        note = (term.note if term else None) or ""
+        values = {"match": text, "term": candidate.matched, "note": note}
+        suggestion = term.suggestion if term and term.suggestion else rule.suggestion
+        return Finding(
+            rule_id=rule.id, category=rule.category, severity=rule.severity, field=self.name,
+            start=start, end=end, text=text,
+            message=_fill(rule.message, values),
+            suggestion=_fill(suggestion, values),
+            clause=rule.clause, pack=compiled.pack, matched=candidate.matched,
+            evidence=candidate.evidence, confidence=rule.confidence,
+        )

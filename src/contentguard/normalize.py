@@ -1,0 +1,180 @@
+"""Stage 1 — normalize: fold text to one canonical form and keep the way back to the original.
+
+Three views of every field are built:
+
+* ``original`` — the text as the user gave it; every reported span indexes this string.
+* ``folded`` — NFKC (full width → half width), case folding and traditional → simplified
+  (OpenCC ``t2s``). Almost always the same length as ``original``; when a character expands
+  (``㎏`` → ``kg``) a per-character map is kept instead of the identity.
+* ``compact`` — ``folded`` without the interference characters that people insert inside a term
+  to slip past filters (``微*信``, ``赌 博``, ``最.好``, zero-width characters, emoji). Which
+  characters count as noise and which are hard breaks is data (``rules/ruleset.yaml``).
+
+Mapping back is done per hit with a block table and ``bisect``, never per character, so the
+common case costs a few C-level passes over the text.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+import regex
+
+from .settings import NormalizationSettings
+
+
+class _FoldTable(dict):
+    """``str.translate`` table: code point → NFKC + casefold of that character, filled on demand.
+
+    Filling on a miss keeps the table small (only characters ever seen) while every later
+    lookup is a C-level dict hit. Racing threads may both fill a key with the same value: harmless.
+    """
+
+    def __missing__(self, code_point: int) -> str:
+        folded = unicodedata.normalize("NFKC", chr(code_point)).casefold()
+        self[code_point] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+class _T2S:
+    """Process-wide, lazily built OpenCC converter (the C object is neither picklable nor cheap)."""
+
+    _lock = threading.Lock()
+    _converter = None
+
+    @classmethod
+    def convert(cls, text: str) -> str:
+        converter = cls._converter
+        if converter is None:
+            with cls._lock:
+                if cls._converter is None:
+                    import opencc
+
+                    cls._converter = opencc.OpenCC("t2s")
+                converter = cls._converter
+        return converter.convert(text)
+
+
+def fold_char_by_char(text: str) -> list[str]:
+    """The folded form of each character of ``text`` on its own (the slow, always-alignable path)."""
+    return [_T2S.convert(ch.translate(_FOLD_TABLE)) for ch in text]
+
+
+@dataclass(frozen=True, slots=True)
+class _Blocks:
+    """Piecewise-linear map from one string's indices to another's.
+
+    ``starts[k]`` is the first index (in the source string) of block k and ``targets[k]`` the
+    index it maps to; inside a block indices advance together.
+    """
+
+    starts: tuple[int, ...]
+    targets: tuple[int, ...]
+
+    def map(self, index: int) -> int:
+        k = bisect_right(self.starts, index) - 1
+        return self.targets[k] + (index - self.starts[k])
+
+
+class NormalizedText:
+    """One field of a document in its three views, with exact maps back to the original."""
+
+    __slots__ = ("original", "folded", "compact", "_fold_starts", "_fold_ends", "_compact_blocks",
+                 "_settings", "__dict__")
+
+    def __init__(self, original: str, settings: NormalizationSettings):
+        self.original = original
+        self._settings = settings
+        translated = original.translate(_FOLD_TABLE)
+        folded = _T2S.convert(translated) if len(translated) == len(original) else ""
+        if len(folded) == len(original):
+            # The common case: every character folded to exactly one character.
+            self._fold_starts = None
+            self._fold_ends = None
+        else:
+            pieces = fold_char_by_char(original)
+            starts: list[int] = []
+            ends: list[int] = []
+            for index, piece in enumerate(pieces):
+                starts.extend([index] * len(piece))
+                ends.extend([index + 1] * len(piece))
+            folded = "".join(pieces)
+            self._fold_starts = starts
+            self._fold_ends = ends
+        self.folded = folded
+
+        compact_parts: list[str] = []
+        block_starts: list[int] = []
+        block_targets: list[int] = []
+        position = 0
+        compact_length = 0
+        for noise in settings.noise_regex.finditer(folded):
+            if noise.start() > position:
+                block_starts.append(compact_length)
+                block_targets.append(position)
+                compact_parts.append(folded[position:noise.start()])
+                compact_length += noise.start() - position
+            position = noise.end()
+        if position < len(folded) or not block_starts:
+            block_starts.append(compact_length)
+            block_targets.append(position)
+            compact_parts.append(folded[position:])
+        self.compact = "".join(compact_parts)
+        self._compact_blocks = _Blocks(tuple(block_starts), tuple(block_targets))
+
+    # ---- maps -------------------------------------------------------------------------------
+    def compact_to_folded(self, start: int, end: int) -> tuple[int, int]:
+        """Folded span of the compact span ``[start, end)``; starts and ends on a real character."""
+        return self._compact_blocks.map(start), self._compact_blocks.map(end - 1) + 1
+
+    def folded_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of the folded span ``[start, end)`` (``end > start``)."""
+        if self._fold_starts is None:
+            return start, end
+        return self._fold_starts[start], self._fold_ends[end - 1]
+
+    def compact_to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self.folded_to_original(*self.compact_to_folded(start, end))
+
+    # ---- context ----------------------------------------------------------------------------
+    @cached_property
+    def _break_positions(self) -> tuple[int, ...]:
+        return tuple(m.start() for m in self._settings.hard_break_regex.finditer(self.folded))
+
+    def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The folded span of the sentence (between hard breaks) that holds ``[start, end)``."""
+        breaks = self._break_positions
+        k = bisect_right(breaks, start - 1)
+        sentence_start = breaks[k - 1] + 1 if k > 0 else 0
+        j = bisect_right(breaks, end - 1)
+        sentence_end = breaks[j] if j < len(breaks) else len(self.folded)
+        return sentence_start, sentence_end
+
+    def is_verbatim(self, folded_start: int, folded_end: int) -> bool:
+        """True when the folded span is the original span unchanged (no folding, no noise)."""
+        o_start, o_end = self.folded_to_original(folded_start, folded_end)
+        return self.original[o_start:o_end] == self.folded[folded_start:folded_end]
+
+
+def fold(text: str) -> str:
+    """The folded form of a term or context word, as text is folded (no noise removal)."""
+    return _T2S.convert(text.translate(_FOLD_TABLE))
+
+
+def compact(text: str, settings: NormalizationSettings) -> str:
+    """The compact form of a term: folded, noise removed — the key the automaton stores."""
+    return settings.noise_regex.sub("", fold(text))
+
+
+def has_surrogates(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
+
+
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")

@@ -1,0 +1,326 @@
+"""Rule packs: the schema of a pack file and its loading (part of stage 3, match).
+
+A pack is YAML owned by the compliance team. It is read with ``yaml.safe_load`` and validated
+by the pydantic models below; every error names the file, the rule id and the field.
+Lexicon files are expanded here, so a loaded :class:`Pack` is self-contained data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import PackError
+from .resources import data_dir
+from .validators import VALIDATORS
+
+Scope = Literal["title", "body", "comment"]
+ALL_SCOPES: tuple[Scope, ...] = ("title", "body", "comment")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Term(_Model):
+    """One lexicon entry. ``suggestion`` and ``note`` override the rule's for this term."""
+
+    term: str = Field(min_length=1)
+    suggestion: str | None = None
+    note: str | None = None
+
+
+class Examples(_Model):
+    """Texts the rule must fire on and texts it must not: run by the tests and `test-rules`.
+
+    A string example is checked in the rule's first scope; ``{"title": ..., "body": ...}``
+    checks a whole document.
+    """
+
+    match: tuple[str | dict[str, str], ...] = ()
+    no_match: tuple[str | dict[str, str], ...] = ()
+
+
+class ContextCue(_Model):
+    """Words or a pattern looked for around a hit (for exemptions and combinations)."""
+
+    terms: tuple[str, ...] = ()
+    pattern: str | None = None
+    # How far to look: a number of characters on each side, "sentence" or "document".
+    within: int | Literal["sentence", "document"] = "sentence"
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ContextCue:
+        if bool(self.terms) == bool(self.pattern):
+            raise ValueError("give exactly one of 'terms' or 'pattern'")
+        if self.pattern is not None:
+            _check_regex(self.pattern)
+        return self
+
+
+def _check_regex(pattern: str) -> None:
+    try:
+        regex.compile(pattern, regex.V1)
+    except regex.error as exc:
+        raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+
+
+class _RuleBase(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*(/[a-z0-9][a-z0-9_.-]*)*$")
+    category: str = Field(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$")
+    severity: int = Field(ge=1, le=5)
+    message: str = Field(min_length=1)
+    suggestion: str = ""
+    clause: str = ""
+    scope: tuple[Scope, ...] = ALL_SCOPES
+    # Terms that, when they cover a hit, make it harmless (三黄片 covers 黄片).
+    allow: tuple[str, ...] = ()
+    # Exemption contexts: a hit with one of these around it is not reported.
+    allow_contexts: tuple[ContextCue, ...] = ()
+    # How sure a hit of this rule is, before evidence from normalization (0-1).
+    confidence: float = Field(1.0, gt=0, le=1)
+    enabled: bool = True
+    examples: Examples = Examples()
+    description: str = ""
+
+    @field_validator("message")
+    @classmethod
+    def _placeholders_known(cls, value: str) -> str:
+        for name in re.findall(r"{(\w*)}", value):
+            if name not in ("match", "term", "note"):
+                raise ValueError(f"unknown placeholder {{{name}}}: use {{match}}, {{term}} or {{note}}")
+        return value
+
+
+class LexiconRule(_RuleBase):
+    kind: Literal["lexicon"]
+    terms: tuple[Term, ...] = ()
+    # Files under the pack's lexicon folder (or absolute): one term a line, ``term<TAB>suggestion
+    # <TAB>note``, or the jieba user-dictionary format ``word freq tag``.
+    terms_file: tuple[str, ...] = ()
+    # "none": anywhere; "word": the hit starts and ends on jieba token boundaries;
+    # "word-start": the hit starts a token (a token prefix, e.g. 最低 in 最低价).
+    boundary: Literal["none", "word", "word-start"] = "none"
+
+    @field_validator("terms", mode="before")
+    @classmethod
+    def _terms_as_entries(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [{"term": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("terms_file", mode="before")
+    @classmethod
+    def _one_or_many_files(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class PatternRule(_RuleBase):
+    kind: Literal["pattern"]
+    patterns: tuple[str, ...] = Field(min_length=1)
+    # Which group of the match is the finding (0 = whole match).
+    group: int | str = 0
+    # A named check the matched text must pass (see contentguard.validators).
+    validator: str | None = None
+    # Match on the compact view (noise removed) instead of the folded view.
+    skip_noise: bool = False
+    ignore_case: bool = True
+
+    @field_validator("patterns", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("patterns")
+    @classmethod
+    def _compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            _check_regex(pattern)
+        return value
+
+    @field_validator("validator")
+    @classmethod
+    def _known_validator(cls, value: str | None) -> str | None:
+        if value is not None and value not in VALIDATORS:
+            raise ValueError(f"unknown validator {value!r}; known: {', '.join(sorted(VALIDATORS))}")
+        return value
+
+
+class CombinationRule(_RuleBase):
+    kind: Literal["combination"]
+    # Every cue must occur, all within `within` characters of the first cue (the anchor).
+    all_of: tuple[ContextCue, ...] = Field(min_length=2)
+    within: int = Field(30, ge=1)
+
+
+Rule = Annotated[LexiconRule | PatternRule | CombinationRule, Field(discriminator="kind")]
+
+
+class Pack(_Model):
+    pack: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    version: str = "1"
+    description: str = ""
+    rules: tuple[Rule, ...] = ()
+    # Where this pack came from (a path or "<inline>"); not part of the pack's identity.
+    source: str = Field("<inline>", exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Pack:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id {rule.id!r} is used twice")
+            seen.add(rule.id)
+        return self
+
+
+# ---- loading --------------------------------------------------------------------------------
+
+PackSource = Union[str, Path, Mapping[str, Any], Pack]
+
+
+def shipped_pack_dir() -> Path:
+    return data_dir("rules") / "packs"
+
+
+def shipped_pack_names() -> list[str]:
+    return sorted(path.stem for path in shipped_pack_dir().glob("*.yaml"))
+
+
+def load_pack_source(source: PackSource, lexicon_dirs: Iterable[Path] = ()) -> list[Pack]:
+    """Load packs from a file, a folder of ``*.yaml`` files, a YAML string, a dict or a Pack."""
+    if isinstance(source, Pack):
+        return [source]
+    if isinstance(source, Mapping):
+        return [_validate(dict(source), "<dict>", lexicon_dirs)]
+    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
+                                     and source.strip().endswith((".yaml", ".yml"))):
+        path = Path(source)
+        if path.is_dir():
+            return [load_pack_file(p, lexicon_dirs) for p in sorted(path.glob("*.y*ml"))]
+        return [load_pack_file(path, lexicon_dirs)]
+    if isinstance(source, str):
+        if "\n" not in source and Path(source).is_dir():
+            return [load_pack_file(p, lexicon_dirs) for p in sorted(Path(source).glob("*.y*ml"))]
+        return [_validate(_parse_yaml(source, "<yaml string>"), "<yaml string>", lexicon_dirs)]
+    raise PackError(f"cannot load a pack from a {type(source).__name__}: give a path, YAML text or a dict")
+
+
+def load_pack_file(path: Path, lexicon_dirs: Iterable[Path] = ()) -> Pack:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read pack file: {exc.strerror or exc}") from exc
+    dirs = [path.parent, path.parent.parent / "lexicons", *lexicon_dirs]
+    return _validate(_parse_yaml(text, str(path)), str(path), dirs)
+
+
+def _parse_yaml(text: str, origin: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PackError(f"{origin}:{where}: YAML syntax error: {problem}") from exc
+
+
+def _validate(data: Any, origin: str, lexicon_dirs: Iterable[Path]) -> Pack:
+    if not isinstance(data, dict):
+        raise PackError(f"{origin}: a pack must be a mapping with 'pack' and 'rules', got {type(data).__name__}")
+    data = dict(data)
+    data["rules"] = [_expand_terms_files(rule, origin, list(lexicon_dirs)) for rule in data.get("rules") or []]
+    data["source"] = origin
+    try:
+        return Pack.model_validate(data)
+    except ValidationError as exc:
+        raise PackError(_describe(exc, data, origin)) from None
+
+
+def _describe(exc: ValidationError, data: dict, origin: str) -> str:
+    """One line per problem: file, rule id and field, in words a compliance editor can act on."""
+    lines = []
+    for error in exc.errors():
+        loc = list(error["loc"])
+        where = origin
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            rules = data.get("rules") or []
+            rule = rules[loc[1]] if loc[1] < len(rules) else {}
+            rule_id = rule.get("id") if isinstance(rule, dict) else None
+            where += f": rule {rule_id!r}" if rule_id else f": rule #{loc[1] + 1}"
+            loc = loc[2:]
+            if loc and loc[0] in ("lexicon", "pattern", "combination"):
+                loc = loc[1:]  # the discriminator's tag adds nothing for the reader
+        field = ".".join(str(part) for part in loc)
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown field"
+        lines.append(f"{where}: field '{field}': {message}" if field else f"{where}: {message}")
+    return "\n".join(lines)
+
+
+def _expand_terms_files(rule: Any, origin: str, lexicon_dirs: list[Path]) -> Any:
+    if not isinstance(rule, dict) or not rule.get("terms_file"):
+        return rule
+    files = rule["terms_file"]
+    files = [files] if isinstance(files, str) else list(files)
+    terms = list(rule.get("terms") or [])
+    for name in files:
+        path = _find_lexicon(str(name), lexicon_dirs)
+        if path is None:
+            looked = ", ".join(str(d) for d in lexicon_dirs) or "(no folders)"
+            raise PackError(f"{origin}: rule {rule.get('id')!r}: field 'terms_file': lexicon file {name!r} "
+                            f"not found (looked in {looked})")
+        terms.extend(read_lexicon_file(path))
+    rule = dict(rule)
+    rule["terms"] = terms
+    rule["terms_file"] = files
+    return rule
+
+
+def _find_lexicon(name: str, lexicon_dirs: list[Path]) -> Path | None:
+    candidate = Path(name)
+    if candidate.is_absolute():
+        return candidate if candidate.is_file() else None
+    for folder in [*lexicon_dirs, data_dir("lexicons")]:
+        if (folder / candidate).is_file():
+            return folder / candidate
+    return None
+
+
+_JIEBA_LINE = re.compile(r"^(\S+)\s+\d+(?:\s+[A-Za-z]+)?$")
+
+
+def read_lexicon_file(path: Path) -> list[dict[str, str]]:
+    """Read one lexicon file. Lines starting with '#' and blank lines are skipped.
+
+    Accepted line forms: ``term``; ``term<TAB>suggestion<TAB>note`` (both optional);
+    jieba user-dictionary ``word freq [tag]`` (the frequency and tag are not used).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"{path}: cannot read lexicon file: {exc}") from exc
+    entries: list[dict[str, str]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "\t" in line:
+            term, *rest = [part.strip() for part in line.split("\t")]
+            entry = {"term": term}
+            if rest and rest[0]:
+                entry["suggestion"] = rest[0]
+            if len(rest) > 1 and rest[1]:
+                entry["note"] = rest[1]
+            entries.append(entry)
+            continue
+        jieba_form = _JIEBA_LINE.match(line)
+        entries.append({"term": jieba_form.group(1) if jieba_form else line})
+    return entries
