@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -52,6 +52,9 @@ class Config(BaseModel):
     watchlist: Watchlist = Watchlist()
     # Platform → impact bonus in the risk matrix (a platform with a bigger audience weighs more).
     platform_weights: dict[str, int] = Field(default_factory=dict)
+    # Which documents get a sentiment score: every one, comments only (a faster scan of posts
+    # whose public-opinion signal comes from their comments), or none.
+    sentiment: Literal["all", "comments", "off"] = "all"
     # A replacement risk matrix file.
     risk_matrix: str | None = None
     # Where relative paths are resolved (the config file's folder).

@@ -265,7 +265,9 @@ class Guard:
 
         sentiments: list[Sentiment | None] = [None] * len(documents)
         sentiment_error: ReportError | None = None
-        bodies = [(i, d.body) for i, d in enumerate(documents) if d is not None and d.body.strip()]
+        policy = self._config.sentiment
+        bodies = [(i, d.body) for i, d in enumerate(documents)
+                  if d is not None and d.body.strip() and (policy == "all" or policy == "comments" and d.kind == "comment")]
         if bodies:
             try:
                 predicted = self._sentiment().predict([body for _, body in bodies])

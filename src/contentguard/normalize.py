@@ -62,11 +62,6 @@ class _T2S:
         return converter.convert(text)
 
 
-def fold_char_by_char(text: str) -> list[str]:
-    """The folded form of each character of ``text`` on its own (the slow, always-alignable path)."""
-    return [_T2S.convert(ch.translate(_FOLD_TABLE)) for ch in text]
-
-
 @dataclass(frozen=True, slots=True)
 class _Blocks:
     """Piecewise-linear map from one string's indices to another's.
@@ -93,21 +88,24 @@ class NormalizedText:
         self.original = original
         self._settings = settings
         translated = original.translate(_FOLD_TABLE)
-        folded = _T2S.convert(translated) if len(translated) == len(original) else ""
-        if len(folded) == len(original):
-            # The common case: every character folded to exactly one character.
-            self._fold_starts = None
-            self._fold_ends = None
-        else:
-            pieces = fold_char_by_char(original)
-            starts: list[int] = []
-            ends: list[int] = []
-            for index, piece in enumerate(pieces):
-                starts.extend([index] * len(piece))
-                ends.extend([index + 1] * len(piece))
+        starts: list[int] | None = None
+        ends: list[int] | None = None
+        if len(translated) != len(original):
+            # Some character expanded (㎏ → kg, ß → ss): map each output character to its source.
+            pieces = [ch.translate(_FOLD_TABLE) for ch in original]
+            starts = [index for index, piece in enumerate(pieces) for _ in piece]
+            ends = [index + 1 for index, piece in enumerate(pieces) for _ in piece]
+            translated = "".join(pieces)
+        folded = _T2S.convert(translated)
+        if len(folded) != len(translated):
+            # OpenCC changed the length (rare phrase conversions): convert character by character.
+            pieces = [_T2S.convert(ch) for ch in translated]
+            inner = [index for index, piece in enumerate(pieces) for _ in piece]
+            starts = [starts[i] if starts else i for i in inner]
+            ends = [ends[i] if ends else i + 1 for i in inner]
             folded = "".join(pieces)
-            self._fold_starts = starts
-            self._fold_ends = ends
+        self._fold_starts = starts
+        self._fold_ends = ends
         self.folded = folded
 
         compact_parts: list[str] = []
