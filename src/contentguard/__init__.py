@@ -9,11 +9,11 @@ from .config import Config
 from .document import Document
 from .errors import ConfigError, ContentGuardError, PackError
 from .guard import Guard, load
-from .report import Finding, Report, ReportError, Risk, RulesetInfo
+from .report import BatchSummary, Finding, Report, ReportError, Risk, RulesetInfo, summarize
 from .score import Sentiment
 
 __all__ = [
-    "Config", "ConfigError", "ContentGuardError", "Document", "Finding", "Guard", "PackError",
-    "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "load",
+    "BatchSummary", "Config", "ConfigError", "ContentGuardError", "Document", "Finding", "Guard", "PackError",
+    "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "load", "summarize",
 ]
 __version__ = "0.1.0"

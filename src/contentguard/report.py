@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -87,3 +89,60 @@ class Report(_Frozen):
     def categories(self) -> set[str]:
         """Top-level categories found (``sensitive.gambling`` counts as ``sensitive``)."""
         return {f.category.split(".", 1)[0] for f in self.findings}
+
+
+class BrandMention(_Frozen):
+    """A document that names a watched brand, with its sentiment and risk (舆情 monitoring)."""
+
+    id: str | None
+    brands: tuple[str, ...]
+    sentiment: str | None
+    level: RiskLevel
+
+
+class BatchSummary(_Frozen):
+    """What a batch of reports adds up to: the monitoring view of a comment stream."""
+
+    documents: int = 0
+    decisions: dict[str, int] = Field(default_factory=dict)
+    levels: dict[str, int] = Field(default_factory=dict)
+    categories: dict[str, int] = Field(default_factory=dict)
+    sentiments: dict[str, int] = Field(default_factory=dict)
+    errors: int = 0
+    brand_mentions: int = 0
+    negative_brand_mentions: int = 0
+    # Negative brand mentions at medium or high risk: the ones the policy escalates.
+    escalated_brand_mentions: tuple[BrandMention, ...] = ()
+
+
+BRAND_CATEGORY = "brand-mention"
+
+
+def summarize(reports: Iterable[Report]) -> BatchSummary:
+    """Count decisions, levels, categories and sentiment, and list escalated negative brand mentions."""
+    decisions: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
+    sentiments: Counter[str] = Counter()
+    documents = errors = mentions = negative = 0
+    escalated: list[BrandMention] = []
+    for report in reports:
+        documents += 1
+        decisions[report.decision] += 1
+        levels[report.risk.level] += 1
+        errors += bool(report.errors)
+        categories.update(report.categories())
+        if report.sentiment is not None:
+            sentiments[report.sentiment.label] += 1
+        brands = tuple(dict.fromkeys(f.text for f in report.findings if f.category == BRAND_CATEGORY))
+        if brands:
+            mentions += 1
+            if report.sentiment is not None and report.sentiment.label == "negative":
+                negative += 1
+                if report.risk.level in ("medium", "high"):
+                    escalated.append(BrandMention(id=report.id, brands=brands, sentiment="negative",
+                                                  level=report.risk.level))
+    return BatchSummary(documents=documents, decisions=dict(decisions), levels=dict(levels),
+                        categories=dict(categories), sentiments=dict(sentiments), errors=errors,
+                        brand_mentions=mentions, negative_brand_mentions=negative,
+                        escalated_brand_mentions=tuple(escalated))
