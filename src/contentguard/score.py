@@ -1,0 +1,543 @@
+"""Sentiment stage: negative / neutral / positive with calibrated probabilities for Chinese short texts.
+
+The model is a linear classifier over TF-IDF weighted features (character n-grams, jieba words,
+Weibo emoticons and negation-scope marks) trained by ``benchmarks/train_sentiment.py``. It is stored
+as plain data, never as pickle: a JSON header (format version, labels, feature settings, checksums,
+provenance) beside an NPZ of arrays (vocabulary, idf, coefficients, intercepts) loaded with
+``allow_pickle=False``, so loading a model file cannot execute code. Prediction is rebuilt here from
+numpy/scipy primitives; feature extraction (:class:`FeatureExtractor`) is the one implementation
+shared by training and prediction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pydantic
+import regex
+import scipy.sparse as sp
+
+from contentguard.resources import data_dir
+
+if TYPE_CHECKING:
+    import jieba
+
+__all__ = [
+    "FORMAT_VERSION",
+    "LABELS",
+    "FeatureCues",
+    "FeatureExtractor",
+    "FeatureSettings",
+    "ModelError",
+    "ModelHeader",
+    "Sentiment",
+    "SentimentModel",
+]
+
+#: Version of the on-disk layout (header fields + array names). Bump on any incompatible change.
+FORMAT_VERSION = 1
+#: Label order of the probability columns and of the coefficient rows.
+LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
+HEADER_FILE_NAME = "sentiment_model.json"
+#: Decimal places kept in :attr:`Sentiment.scores`.
+SCORE_DECIMALS = 4
+
+SentimentLabel = Literal["negative", "neutral", "positive"]
+
+
+class ModelError(Exception):
+    """The sentiment model file is missing, corrupt, or written in a format this code cannot read."""
+
+
+class Sentiment(pydantic.BaseModel):
+    """Sentiment of one text: the most probable label and the probability of every label."""
+
+    model_config = pydantic.ConfigDict(frozen=True)
+
+    label: SentimentLabel
+    scores: dict[str, float]
+
+    @pydantic.field_validator("scores")
+    @classmethod
+    def _three_labels_summing_to_one(cls, scores: dict[str, float]) -> dict[str, float]:
+        if set(scores) != set(LABELS):
+            raise ValueError(f"scores must have exactly the keys {LABELS}, got {sorted(scores)}")
+        if any(not 0.0 <= value <= 1.0 for value in scores.values()):
+            raise ValueError(f"scores must lie in [0, 1], got {scores}")
+        if abs(sum(scores.values()) - 1.0) > 1e-6:
+            raise ValueError(f"scores must sum to 1, got {sum(scores.values())}")
+        return scores
+
+
+# --------------------------------------------------------------------------------------------------
+# Feature extraction (shared by training and prediction)
+# --------------------------------------------------------------------------------------------------
+
+
+class FeatureSettings(pydantic.BaseModel):
+    """How texts become features; stored in the model header so prediction matches training."""
+
+    model_config = pydantic.ConfigDict(frozen=True, extra="forbid")
+
+    char_ngram_max: int = pydantic.Field(3, ge=1, le=5, description="character n-grams of length 1..n")
+    negation_window: int = pydantic.Field(
+        3, ge=0, le=8, description="characters after a negator that get negated features (0 = off)"
+    )
+    negated_ngram_max: int = pydantic.Field(2, ge=1, le=3, description="negated character n-grams 1..n")
+    word_features: bool = pydantic.Field(True, description="add jieba words of two or more characters")
+    max_char_repeat: int = pydantic.Field(3, ge=1, description="runs of one character are cut to this")
+
+
+class FeatureCues(pydantic.BaseModel):
+    """Negation and emoticon cues read from the cue file beside the model (see its header)."""
+
+    model_config = pydantic.ConfigDict(frozen=True)
+
+    negators: frozenset[str]
+    not_negators: frozenset[str]
+    scope_breaks: frozenset[str]
+    emoticons_positive: frozenset[str]
+    emoticons_negative: frozenset[str]
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> FeatureCues:
+        kinds: dict[str, set[str]] = {
+            "negator": set(),
+            "not_negator": set(),
+            "scope_break": set(),
+            "emoticon_positive": set(),
+            "emoticon_negative": set(),
+        }
+        for line_number, raw_line in enumerate(text.splitlines(), start=1):
+            line = raw_line.strip("\r\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            kind, separator, cue = line.partition("\t")
+            if not separator or kind not in kinds or not cue.strip():
+                raise ValueError(f"{source}:{line_number}: expected '<kind><TAB><cue>', got {line!r}")
+            kinds[kind].add(_normalize(cue.strip()))
+        return cls(
+            negators=frozenset(kinds["negator"]),
+            not_negators=frozenset(kinds["not_negator"]),
+            scope_breaks=frozenset(kinds["scope_break"]),
+            emoticons_positive=frozenset(kinds["emoticon_positive"]),
+            emoticons_negative=frozenset(kinds["emoticon_negative"]),
+        )
+
+
+_URL = regex.compile(r"https?://\S+|www\.\S+")
+# "//@name:" (repost chain) and "@name" mentions: the names are noise for sentiment.
+_MENTION = regex.compile(r"(?://)?@[\p{L}\p{N}_\-·]{1,30}:?")
+_BRACKET_EMOTICON = regex.compile(r"\[([^\[\]\s]{1,12})\]")
+_DIGIT = regex.compile(r"\p{Nd}")
+# Characters that end a negation scope: whitespace, punctuation and symbols.
+_SCOPE_BOUNDARY = regex.compile(r"[\s\p{P}\p{S}]")
+
+URL_TOKEN = "<url>"
+EMOTICON_POSITIVE_TOKEN = "<emo+>"
+EMOTICON_NEGATIVE_TOKEN = "<emo->"
+NEGATION_MARK = "¬"
+WORD_PREFIX = "w:"
+
+
+def _normalize(text: str) -> str:
+    """Full-width to half-width, lower case, no emoji variation selectors."""
+    return unicodedata.normalize("NFKC", text).lower().replace("\ufe0f", "")
+
+
+_jieba_tokenizer: jieba.Tokenizer | None = None
+_jieba_lock = threading.Lock()
+
+
+def _word_tokenizer() -> jieba.Tokenizer:
+    """A private jieba tokenizer (never the global one), built once per process on first use."""
+    global _jieba_tokenizer
+    if _jieba_tokenizer is None:
+        with _jieba_lock:
+            if _jieba_tokenizer is None:
+                import jieba
+
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                _jieba_tokenizer = tokenizer
+    return _jieba_tokenizer
+
+
+class FeatureExtractor:
+    """Turns a text into the list of feature tokens the model counts.
+
+    Tokens: character n-grams of each whitespace-free segment; ``¬``-prefixed n-grams for the
+    characters within a short window after a negator (so 并不好 and 不是很满意 carry a negated 好 /
+    满意 even when the n-gram does not span the negator); bracket emoticons such as ``[哈哈]`` as
+    whole tokens plus a shared ``<emo+>`` / ``<emo->`` token for cue-listed ones; and, optionally,
+    jieba words (``w:`` prefix, ``w:¬`` inside a negation scope).
+    """
+
+    __slots__ = ("settings", "cues", "_cue_pattern", "_repeat")
+
+    def __init__(self, settings: FeatureSettings, cues: FeatureCues) -> None:
+        self.settings = settings
+        self.cues = cues
+        # Longest alternatives first, so 没有 wins over 没 and 不错 (not a negation) over 不.
+        alternatives = sorted(cues.not_negators | cues.negators | cues.scope_breaks, key=len, reverse=True)
+        self._cue_pattern = regex.compile("|".join(regex.escape(cue) for cue in alternatives) or r"(?!)")
+        self._repeat = regex.compile(rf"(.)\1{{{settings.max_char_repeat},}}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FeatureExtractor, (self.settings, self.cues))
+
+    def tokens(self, text: str) -> list[str]:
+        if not isinstance(text, str):
+            raise TypeError(f"sentiment input must be str, got {type(text).__name__}")
+        cues = self.cues
+        text = _normalize(text)
+        tokens: list[str] = []
+        if "http" in text or "www." in text:
+            text, n_urls = _URL.subn(" ", text)
+            tokens.extend([URL_TOKEN] * n_urls)
+        if "@" in text:
+            text = _MENTION.sub(" ", text)
+        if "[" in text:
+            for name in _BRACKET_EMOTICON.findall(text):
+                tokens.append(f"[{name}]")
+                if name in cues.emoticons_positive:
+                    tokens.append(EMOTICON_POSITIVE_TOKEN)
+                elif name in cues.emoticons_negative:
+                    tokens.append(EMOTICON_NEGATIVE_TOKEN)
+            text = _BRACKET_EMOTICON.sub(" ", text)
+        for character in text:
+            if character in cues.emoticons_positive:
+                tokens.append(EMOTICON_POSITIVE_TOKEN)
+            elif character in cues.emoticons_negative:
+                tokens.append(EMOTICON_NEGATIVE_TOKEN)
+        text = _DIGIT.sub("0", text)
+        text = self._repeat.sub(r"\1" * self.settings.max_char_repeat, text)
+
+        settings = self.settings
+        char_ngram_max = settings.char_ngram_max
+        negated_ngram_max = settings.negated_ngram_max
+        for segment in text.split():
+            length = len(segment)
+            for n in range(1, char_ngram_max + 1):
+                tokens.extend([segment[i : i + n] for i in range(length - n + 1)])
+            negated = self._negation_scopes(segment) if settings.negation_window else []
+            for start, end in negated:
+                for n in range(1, negated_ngram_max + 1):
+                    tokens.extend([NEGATION_MARK + segment[i : i + n] for i in range(start, end - n + 1)])
+            if settings.word_features:
+                tokens.extend(self._words(segment, negated))
+        return tokens
+
+    def _negation_scopes(self, segment: str) -> list[tuple[int, int]]:
+        """Character spans [start, end) that follow a negator, up to the window or a boundary."""
+        cues = self.cues
+        window = self.settings.negation_window
+        matches = [(m.start(), m.end(), m.group()) for m in self._cue_pattern.finditer(segment)]
+        scopes: list[tuple[int, int]] = []
+        for index, (_start, end, cue) in enumerate(matches):
+            if cue not in cues.negators:
+                continue
+            limit = min(end + window, len(segment))
+            for next_start, _next_end, next_cue in matches[index + 1 :]:
+                if next_start >= limit:
+                    break
+                if next_cue in cues.negators or next_cue in cues.scope_breaks:
+                    limit = next_start  # another negator or a 但/却 ends this scope
+                    break
+            boundary = _SCOPE_BOUNDARY.search(segment, end, limit)
+            if boundary is not None:
+                limit = boundary.start()
+            if limit > end:
+                scopes.append((end, limit))
+        return scopes
+
+    @staticmethod
+    def _words(segment: str, negated: list[tuple[int, int]]) -> Iterable[str]:
+        position = 0
+        for word in _word_tokenizer().lcut(segment, HMM=False):
+            start = position
+            position += len(word)
+            if len(word) < 2:  # single characters are already character unigrams
+                continue
+            in_scope = any(scope_start <= start < scope_end for scope_start, scope_end in negated)
+            yield (WORD_PREFIX + NEGATION_MARK + word) if in_scope else (WORD_PREFIX + word)
+
+
+# --------------------------------------------------------------------------------------------------
+# Model file
+# --------------------------------------------------------------------------------------------------
+
+
+class ModelHeader(pydantic.BaseModel):
+    """The JSON header of a model: everything but the arrays."""
+
+    model_config = pydantic.ConfigDict(frozen=True, extra="forbid")
+
+    format_version: int
+    labels: tuple[str, ...]
+    features: FeatureSettings
+    cues_file: str
+    cues_sha256: str
+    arrays_file: str
+    arrays_sha256: str
+    n_features: int
+    temperature: float = pydantic.Field(gt=0, description="logits are divided by this (calibration)")
+    sklearn_version: str
+    trained_at: str
+    training_data: list[str]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _header_path(path: Path | None) -> Path:
+    if path is None:
+        return data_dir("models") / "sentiment" / HEADER_FILE_NAME
+    path = Path(path)
+    return path / HEADER_FILE_NAME if path.is_dir() else path
+
+
+def encode_vocabulary(tokens: Sequence[str]) -> np.ndarray:
+    """Vocabulary tokens (in column order) as one UTF-8 byte array, newline separated."""
+    if any("\n" in token for token in tokens):
+        raise ValueError("vocabulary tokens must not contain newlines")
+    return np.frombuffer("\n".join(tokens).encode("utf-8"), dtype=np.uint8)
+
+
+def _decode_vocabulary(blob: np.ndarray) -> dict[str, int]:
+    tokens = blob.tobytes().decode("utf-8").split("\n") if blob.size else []
+    return {token: index for index, token in enumerate(tokens)}
+
+
+_loaded_models: dict[tuple[str, str], SentimentModel] = {}
+_loaded_models_lock = threading.Lock()
+
+
+def _unpickle_model(header_path: str, header_sha256: str) -> SentimentModel:
+    """Reload a pickled model from its file (once per process), refusing a file changed since."""
+    key = (header_path, header_sha256)
+    with _loaded_models_lock:
+        model = _loaded_models.get(key)
+        if model is None:
+            model = SentimentModel.load(Path(header_path))
+            if model._header_sha256 != header_sha256:
+                raise ModelError(
+                    f"sentiment model file {header_path} changed since the model was pickled; "
+                    "reload it instead of unpickling"
+                )
+            _loaded_models[key] = model
+    return model
+
+
+class SentimentModel:
+    """A loaded sentiment model. Immutable, thread-safe, and cheap to pickle (it reloads from its file)."""
+
+    __slots__ = (
+        "header",
+        "path",
+        "_header_sha256",
+        "_extractor",
+        "_vocabulary",
+        "_idf",
+        "_coefficients",
+        "_intercepts",
+        "_frozen",
+    )
+
+    def __init__(
+        self,
+        header: ModelHeader,
+        path: Path,
+        header_sha256: str,
+        extractor: FeatureExtractor,
+        vocabulary: dict[str, int],
+        idf: np.ndarray,
+        coefficients: np.ndarray,
+        intercepts: np.ndarray,
+    ) -> None:
+        self.header = header
+        self.path = path
+        self._header_sha256 = header_sha256
+        self._extractor = extractor
+        self._vocabulary = vocabulary
+        for array in (idf, coefficients, intercepts):
+            array.flags.writeable = False
+        self._idf = idf
+        self._coefficients = coefficients  # (n_features, n_labels), C order for a fast sparse product
+        self._intercepts = intercepts
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"SentimentModel is immutable; cannot set {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"SentimentModel is immutable; cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle_model, (str(self.path), self._header_sha256))
+
+    def __repr__(self) -> str:
+        return f"SentimentModel(path={str(self.path)!r}, n_features={self.header.n_features})"
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.header.labels
+
+    @property
+    def feature_extractor(self) -> FeatureExtractor:
+        return self._extractor
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> SentimentModel:
+        """Load a model: a header file, a folder holding one, or None for the shipped model."""
+        header_path = _header_path(path).resolve()
+        if not header_path.is_file():
+            raise ModelError(f"sentiment model file {header_path} is missing")
+        try:
+            header_bytes = header_path.read_bytes()
+            raw_header = json.loads(header_bytes.decode("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ModelError(
+                f"sentiment model file {header_path} is corrupt: not readable JSON ({error})"
+            ) from None
+        if not isinstance(raw_header, dict):
+            raise ModelError(f"sentiment model file {header_path} is corrupt: the header is not an object")
+        version = raw_header.get("format_version")
+        if version != FORMAT_VERSION:
+            raise ModelError(
+                f"sentiment model file {header_path} has format version {version!r}, but this contentguard "
+                f"reads format version {FORMAT_VERSION}; retrain it with benchmarks/train_sentiment.py"
+            )
+        try:
+            header = ModelHeader.model_validate(raw_header)
+        except pydantic.ValidationError as error:
+            raise ModelError(f"sentiment model file {header_path} is corrupt: bad header ({error})") from None
+        if header.labels != LABELS:
+            raise ModelError(
+                f"sentiment model file {header_path} has labels {header.labels}, expected {LABELS}"
+            )
+
+        cues_path = header_path.parent / header.cues_file
+        arrays_path = header_path.parent / header.arrays_file
+        for companion in (cues_path, arrays_path):
+            if not companion.is_file():
+                raise ModelError(f"sentiment model file {companion} (named by {header_path}) is missing")
+        if _sha256(cues_path) != header.cues_sha256:
+            raise ModelError(
+                f"sentiment model cue file {cues_path} differs from the one the model was trained with "
+                f"(checksum recorded in {header_path}); retrain the model after editing cues"
+            )
+        if _sha256(arrays_path) != header.arrays_sha256:
+            raise ModelError(
+                f"sentiment model file {arrays_path} is corrupt: its checksum does not match {header_path}"
+            )
+        try:
+            cues = FeatureCues.parse(cues_path.read_text(encoding="utf-8"), str(cues_path))
+            with np.load(arrays_path, allow_pickle=False) as arrays:
+                vocabulary = _decode_vocabulary(arrays["vocabulary_utf8"])
+                idf = np.ascontiguousarray(arrays["idf"], dtype=np.float64)
+                coefficients = np.ascontiguousarray(arrays["coefficients"], dtype=np.float64)
+                intercepts = np.ascontiguousarray(arrays["intercepts"], dtype=np.float64)
+        except (OSError, ValueError, KeyError, UnicodeDecodeError) as error:
+            raise ModelError(f"sentiment model file {arrays_path} is corrupt: {error}") from None
+        n_features, n_labels = header.n_features, len(LABELS)
+        if (
+            len(vocabulary) != n_features
+            or idf.shape != (n_features,)
+            or coefficients.shape != (n_features, n_labels)
+            or intercepts.shape != (n_labels,)
+        ):
+            raise ModelError(
+                f"sentiment model file {arrays_path} is corrupt: array shapes do not match "
+                f"{n_features} features x {n_labels} labels"
+            )
+        return cls(
+            header=header,
+            path=header_path,
+            header_sha256=hashlib.sha256(header_bytes).hexdigest(),
+            extractor=FeatureExtractor(header.features, cues),
+            vocabulary=vocabulary,
+            idf=idf,
+            coefficients=coefficients,
+            intercepts=intercepts,
+        )
+
+    # ----------------------------------------------------------------------------------------------
+    # Prediction
+    # ----------------------------------------------------------------------------------------------
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """TF-IDF rows (sublinear tf, smoothed idf, L2 norm), the same as the training vectorizer."""
+        if isinstance(texts, str):
+            raise TypeError("predict takes a sequence of texts; use predict_one for a single text")
+        vocabulary_get = self._vocabulary.get
+        tokens = self._extractor.tokens
+        columns: list[int] = []
+        row_lengths: list[int] = []
+        for text in texts:
+            indices = [index for index in map(vocabulary_get, tokens(text)) if index is not None]
+            columns.extend(indices)
+            row_lengths.append(len(indices))
+        n_rows = len(row_lengths)
+        rows = np.repeat(np.arange(n_rows), row_lengths)
+        counts = sp.csr_matrix(
+            (np.ones(len(columns)), (rows, np.asarray(columns, dtype=np.int64))),
+            shape=(n_rows, self.header.n_features),
+        )  # duplicates are summed: term counts
+        counts.data = (np.log(counts.data) + 1.0) * self._idf[counts.indices]
+        squared_norms = np.asarray(counts.multiply(counts).sum(axis=1)).ravel()
+        norms = np.sqrt(squared_norms)
+        norms[norms == 0.0] = 1.0
+        counts.data /= np.repeat(norms, np.diff(counts.indptr))
+        return counts
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, one row per text, columns in :data:`LABELS` order."""
+        features = self.transform(texts)
+        logits = np.asarray(features @ self._coefficients) + self._intercepts
+        logits /= self.header.temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        probabilities = np.exp(logits)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        return probabilities
+
+    def predict(self, texts: Sequence[str]) -> list[Sentiment]:
+        """Sentiment of every text, in order (one vectorized pass)."""
+        probabilities = self.predict_proba(texts)
+        best = probabilities.argmax(axis=1)
+        return [
+            Sentiment.model_construct(label=LABELS[label_index], scores=_rounded_scores(row))
+            for label_index, row in zip(best.tolist(), probabilities, strict=True)
+        ]
+
+    def predict_one(self, text: str) -> Sentiment:
+        return self.predict([text])[0]
+
+
+def _rounded_scores(probabilities: np.ndarray) -> dict[str, float]:
+    """Round to SCORE_DECIMALS places so the rounded values still sum to exactly one unit.
+
+    Largest-remainder rounding in integer units of 10**-SCORE_DECIMALS: naive rounding of three
+    values can sum to 0.9999 or 1.0001.
+    """
+    unit = 10**SCORE_DECIMALS
+    scaled = probabilities * unit
+    floors = np.floor(scaled).astype(np.int64)
+    shortfall = unit - int(floors.sum())
+    for index in np.argsort(floors - scaled)[:shortfall]:  # largest remainders first
+        floors[index] += 1
+    return {label: int(units) / unit for label, units in zip(LABELS, floors.tolist(), strict=True)}
