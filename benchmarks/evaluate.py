@@ -321,9 +321,7 @@ def score_set(name: str, records: Sequence[dict[str, Any]], guard: Any, workers:
                 result.misses.append(Miss(record["id"], category, excerpt(record)))
         for finding in findings:
             if top_category(finding.category) not in gold:
-                result.false_alarms.append(
-                    FalseAlarm(record["id"], finding.category, finding.rule_id, finding.text)
-                )
+                result.false_alarms.append(FalseAlarm(record["id"], finding.category, finding.rule_id, finding.text))
     return result
 
 
@@ -335,9 +333,7 @@ def excerpt(record: dict[str, Any]) -> str:
 
 def format_result(result: SetResult, show_confusions: bool = True) -> str:
     lines = [f"== {result.name}: {result.documents} documents, {result.clean_documents} clean =="]
-    lines.append(
-        f"{'category':<16}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}{'TP':>6}{'FP':>6}{'FN':>6}"
-    )
+    lines.append(f"{'category':<16}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}{'TP':>6}{'FP':>6}{'FN':>6}")
     rows = [(category, result.scores(category)) for category in CATEGORIES]
     rows.append(("micro", result.micro()))
     for category, score in rows:
@@ -425,9 +421,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path, records in zip(set_paths, records_by_set.values(), strict=True):
         results.append(score_set(path.name, records, guard, args.workers))
         if args.traditional:
-            results.append(
-                score_set(f"{path.name} (traditional, s2t)", to_traditional(records), guard, args.workers)
-            )
+            results.append(score_set(f"{path.name} (traditional, s2t)", to_traditional(records), guard, args.workers))
     if args.json:
         print(json.dumps([result.as_json() for result in results], ensure_ascii=False, indent=2))
     else:
