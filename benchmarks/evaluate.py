@@ -300,7 +300,7 @@ def score_set(name: str, records: Sequence[dict[str, Any]], guard: Any, workers:
         )
         for record in records
     ]
-    reports = guard.check_batch(documents, workers=workers) if workers != 1 else map(guard.check, documents)
+    reports = guard.check_batch(documents, workers=workers)
     counts = {category: {"tp": 0, "fp": 0, "fn": 0} for category in CATEGORIES}
     result = SetResult(name, len(records), 0, 0, 0, counts)
     for record, report in zip(records, reports, strict=True):
@@ -357,13 +357,16 @@ def format_result(result: SetResult, show_confusions: bool = True) -> str:
     return "\n".join(lines)
 
 
-def load_guard(contentguard: Any, packs: list[str] | None, rule_dirs: Iterable[str]) -> Any:
+def load_guard(contentguard: Any, packs: list[str] | None, extra_packs: Iterable[str], rules_dir: str | None) -> Any:
+    """``contentguard.load`` with only the options the user gave, so the engine's defaults apply."""
     kwargs: dict[str, Any] = {}
     if packs:
         kwargs["packs"] = packs
-    extra = tuple(rule_dirs)
+    extra = tuple(extra_packs)
     if extra:
         kwargs["extra_packs"] = extra
+    if rules_dir:
+        kwargs["rules_dir"] = rules_dir
     return contentguard.load(**kwargs)
 
 
@@ -391,10 +394,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--rules",
+        metavar="DIR",
+        help="a folder laid out like the shipped rules/ (ruleset.yaml, packs/) used instead of it",
+    )
+    parser.add_argument(
+        "--extra-pack",
         action="append",
         default=[],
-        metavar="DIR",
-        help="an extra rule-pack folder (repeatable; passed as extra_packs)",
+        metavar="PATH",
+        help="a pack file or folder loaded beside the others (repeatable; passed as extra_packs)",
     )
     parser.add_argument("--workers", type=int, default=1, help="workers for check_batch")
     parser.add_argument("--no-confusions", action="store_true", help="print only the tables")
@@ -416,7 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     contentguard = import_contentguard()
-    guard = load_guard(contentguard, args.packs, args.rules)
+    guard = load_guard(contentguard, args.packs, args.extra_pack, args.rules)
     results = []
     for path, records in zip(set_paths, records_by_set.values(), strict=True):
         results.append(score_set(path.name, records, guard, args.workers))
