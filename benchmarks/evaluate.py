@@ -350,8 +350,11 @@ def format_result(result: SetResult, show_confusions: bool = True) -> str:
         lines.append(f"-- misses ({len(result.misses)}): doc id, expected category, excerpt")
         lines.extend(f"  {miss.doc_id:<11}{miss.category:<16}{miss.excerpt}" for miss in result.misses)
         lines.append(f"-- false alarms ({len(result.false_alarms)}): doc id, category, rule id, matched text")
+        # Finding categories carry sub-ids (exaggeration.absolute) and rule ids vary in length.
+        category_width = max((len(alarm.category) for alarm in result.false_alarms), default=0) + 2
+        rule_width = max((len(alarm.rule_id) for alarm in result.false_alarms), default=0) + 2
         lines.extend(
-            f"  {alarm.doc_id:<11}{alarm.category:<16}{alarm.rule_id:<32}{alarm.text!r}"
+            f"  {alarm.doc_id:<11}{alarm.category:<{category_width}}{alarm.rule_id:<{rule_width}}{alarm.text!r}"
             for alarm in result.false_alarms
         )
     return "\n".join(lines)
