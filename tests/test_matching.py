@@ -149,3 +149,9 @@ def test_config_file_in_pyproject(tmp_path):
     guard = contentguard.load(config=found)
     assert [r.rule.id for r in guard.rules if not r.rule.enabled] == ["demo/banned"]
     assert texts(guard, "赌博") == []
+
+
+def test_a_guard_with_no_packs_checks_and_passes():
+    guard = contentguard.load(packs=[])
+    report = guard.check("任何文字")
+    assert report.findings == () and report.risk.level == "none"

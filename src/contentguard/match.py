@@ -169,8 +169,9 @@ class Matcher:
         automaton = ahocorasick.Automaton()
         for key, target_list in self._targets.items():
             automaton.add_word(key, (len(key), key, target_list))
-        if len(automaton):
-            automaton.make_automaton()
+        if not len(automaton):
+            return None  # pyahocorasick cannot search an empty automaton
+        automaton.make_automaton()
         return automaton
 
     @property
@@ -234,7 +235,8 @@ class _FieldScan:
         text = self.text
         term_cues: dict[int, list[tuple[int, int]]] = defaultdict(list)
         folded = text.folded
-        for end_index, (length, key, targets) in self.matcher._automaton.iter(text.compact):
+        automaton = self.matcher._automaton
+        for end_index, (length, key, targets) in automaton.iter(text.compact) if automaton else ():
             c_start, c_end = end_index - length + 1, end_index + 1
             f_start, f_end = text.compact_to_folded(c_start, c_end)
             if not self._whole_word(key, folded, f_start, f_end):
