@@ -245,7 +245,7 @@ def _validate(data: Any, origin: str, lexicon_dirs: Iterable[Path]) -> Pack:
 
 def _describe(exc: ValidationError, data: dict, origin: str) -> str:
     """One line per problem: file, rule id and field, in words a compliance editor can act on."""
-    lines = []
+    problems: dict[str, list[str]] = {}
     for error in exc.errors():
         loc = list(error["loc"])
         where = origin
@@ -255,14 +255,19 @@ def _describe(exc: ValidationError, data: dict, origin: str) -> str:
             rule_id = rule.get("id") if isinstance(rule, dict) else None
             where += f": rule {rule_id!r}" if rule_id else f": rule #{loc[1] + 1}"
             loc = loc[2:]
-            if loc and loc[0] in ("lexicon", "pattern", "combination"):
-                loc = loc[1:]  # the discriminator's tag adds nothing for the reader
+        # Tags that pydantic adds for the members of a union say nothing to the reader.
+        loc = [part for part in loc if not (isinstance(part, str) and (part in _UNION_TAGS or "[" in part))]
         field = ".".join(str(part) for part in loc)
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown field"
-        lines.append(f"{where}: field '{field}': {message}" if field else f"{where}: {message}")
-    return "\n".join(lines)
+        key = f"{where}: field '{field}'" if field else where
+        if message not in problems.setdefault(key, []):
+            problems[key].append(message)
+    return "\n".join(f"{key}: {' or '.join(messages)}" for key, messages in problems.items())
+
+
+_UNION_TAGS = {"lexicon", "pattern", "combination", "str", "int", "float", "bool", "dict", "list"}
 
 
 def _expand_terms_files(rule: Any, origin: str, lexicon_dirs: list[Path]) -> Any:
