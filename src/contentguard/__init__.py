@@ -8,12 +8,13 @@
 from .config import Config
 from .document import Document
 from .errors import ConfigError, ContentGuardError, PackError
+from .gate import PublishBlocked, gate
 from .guard import Guard, load
 from .report import BatchSummary, Finding, Report, ReportError, Risk, RulesetInfo, summarize
 from .score import Sentiment
 
 __all__ = [
     "BatchSummary", "Config", "ConfigError", "ContentGuardError", "Document", "Finding", "Guard", "PackError",
-    "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "load", "summarize",
+    "PublishBlocked", "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "gate", "load", "summarize",
 ]
 __version__ = "0.1.0"

@@ -1,0 +1,602 @@
+"""The ``contentguard`` command: scan content before it is published, inspect and test rule packs.
+
+    contentguard scan docs/ --fail-on medium          # exit 1 when a document is at or above medium
+    contentguard scan posts.jsonl --format sarif > results.sarif
+    contentguard rules | explain RULE-ID | test-rules [DIR] | fix FILE | baseline create PATH...
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 something is (or, for test-rules, an example
+failed); 2 a usage or configuration error, told in one message without a traceback.
+
+Start-up time matters for a pre-commit hook: the engine (numpy, jieba, the sentiment model) is
+imported only inside the commands that need it, never at the top of this module.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from .baseline import BaselineMatcher
+    from .formats import DocumentResult, SkippedResult
+    from .guard import Guard
+    from .inputs import InputOptions, Item, Unit
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FAIL_ON_LEVELS = ("low", "medium", "high")
+
+
+class CliError(click.ClickException):
+    """A usage or configuration problem: one message on stderr, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: IO[str] | None = None) -> None:
+        click.echo(f"contentguard: error: {self.format_message()}", file=file or sys.stderr)
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+# ---- shared options ------------------------------------------------------------------------------
+
+def ruleset_options(command: Callable) -> Callable:
+    """--packs, --rules, --config: which rules, as ``contentguard.load`` takes them."""
+    options = [
+        click.option("--packs", "packs", multiple=True, metavar="NAMES",
+                     help="Packs to load instead of the defaults: shipped pack names or pack files/folders, "
+                          "comma-separated or repeated."),
+        click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False), metavar="DIR",
+                     help="A folder laid out like the shipped rules/ (ruleset.yaml, risk_matrix.yaml, packs/)."),
+        click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+                     help="contentguard.yaml or pyproject.toml [tool.contentguard]; found from the current "
+                          "folder upwards when not given."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def load_guard(packs: tuple[str, ...] = (), rules_dir: str | None = None, config_file: str | None = None,
+               pack_sources: list[str] | None = None) -> Guard:
+    """Compile the ruleset; configuration and pack problems become a usage error (exit 2)."""
+    from .config import discover_config
+    from .errors import ContentGuardError
+    from .guard import load
+
+    selected = [name.strip() for value in packs for name in value.split(",") if name.strip()]
+    if pack_sources is not None:
+        selected = pack_sources
+    config = config_file or discover_config(Path.cwd())
+    try:
+        return load(packs=selected or None, config=config, rules_dir=rules_dir)
+    except ContentGuardError as exc:
+        raise CliError(str(exc)) from None
+    except FileNotFoundError as exc:
+        raise CliError(str(exc)) from None
+
+
+def input_options(command: Callable) -> Callable:
+    """How paths are walked and records mapped to documents."""
+    options = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True)),
+        click.option("--include", multiple=True, metavar="GLOB",
+                     help="Only files matching (gitignore-style, relative to a folder given); default: "
+                          ".txt .md .html .jsonl .csv .tsv."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out matching files and folders."),
+        click.option("--no-ignore", is_flag=True,
+                     help="Do not read .gitignore / .contentguardignore files while walking folders."),
+        click.option("--id-field", default="id", show_default=True, help="Batch records: the id field."),
+        click.option("--title-field", default="title", show_default=True, help="Batch records: the title field."),
+        click.option("--text-field", default=None,
+                     help="Batch records: the text field (default: the first of text, body, content)."),
+        click.option("--kind", type=click.Choice(["post", "comment"]), default=None,
+                     help="Check everything as posts or as comments (default: a record's own 'kind', else post)."),
+        click.option("--platform", default=None, help="Where it is published (wechat, weibo, douyin, …)."),
+        click.option("--max-file-size", default="10MB", show_default=True, metavar="SIZE",
+                     help="Skip one-document files larger than this (batches are streamed whatever their size)."),
+        click.option("--stdin-filename", default=None, metavar="NAME",
+                     help="Name shown for '-' (stdin); its suffix picks the format."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _parse_size(value: str) -> int:
+    units = {"": 1, "B": 1, "K": 1024, "KB": 1024, "M": 1024 ** 2, "MB": 1024 ** 2, "G": 1024 ** 3, "GB": 1024 ** 3}
+    text = value.strip().upper().replace(" ", "")
+    number = text.rstrip("KMGB")
+    unit = text[len(number):]
+    try:
+        size = float(number) * units[unit]
+    except (ValueError, KeyError):
+        raise CliError(f"--max-file-size: {value!r} is not a size (e.g. 500KB, 10MB)") from None
+    return int(size)
+
+
+def _input_options(kwargs: dict[str, Any]) -> InputOptions:
+    from .inputs import InputOptions
+
+    return InputOptions(
+        include=tuple(kwargs.pop("include")), exclude=tuple(kwargs.pop("exclude")),
+        use_ignore_files=not kwargs.pop("no_ignore"), id_field=kwargs.pop("id_field"),
+        title_field=kwargs.pop("title_field"), text_field=kwargs.pop("text_field"), kind=kwargs.pop("kind"),
+        platform=kwargs.pop("platform"), max_file_size=_parse_size(kwargs.pop("max_file_size")),
+        stdin_filename=kwargs.pop("stdin_filename"),
+    )
+
+
+# ---- the scan pipeline ---------------------------------------------------------------------------
+
+class Progress:
+    """A one-line counter on stderr for long batches: only on a terminal, only after a moment."""
+
+    def __init__(self, stream: IO[str], enabled: bool, delay: float = 0.5):
+        self.stream = stream
+        self.enabled = enabled
+        self.delay = delay
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.documents = 0
+        self.skipped = 0
+        self.shown = False
+
+    def update(self, result: DocumentResult | SkippedResult) -> None:
+        if result.type == "skipped":
+            self.skipped += 1
+        else:
+            self.documents += 1
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.started < self.delay or now - self.last < 0.1:
+            return
+        self.last = now
+        rate = self.documents / max(now - self.started, 1e-6)
+        path = result.path if len(result.path) <= 40 else "…" + result.path[-39:]
+        skipped = f", {self.skipped} skipped" if self.skipped else ""
+        self.stream.write(f"\r\x1b[2Kscanning: {self.documents} documents{skipped} ({rate:,.0f}/s)  {path}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+
+
+def run_scan(guard: Guard, items: Iterator[Item], workers: int, fail_on: str,
+             baseline: BaselineMatcher | None = None, mask: bool = False
+             ) -> Iterator[tuple[Item, DocumentResult | SkippedResult]]:
+    """Check every unit (in worker processes when asked) and pair each with its result, in order."""
+    from .formats import SkippedResult
+    from .inputs import Unit
+
+    pending: deque = deque()
+
+    def documents():
+        # check_batch reads this lazily, so `pending` never holds more than it has read ahead.
+        for item in items:
+            pending.append(item)
+            if isinstance(item, Unit):
+                yield item.document
+
+    def skipped_results():
+        while pending and not isinstance(pending[0], Unit):
+            item = pending.popleft()
+            yield item, SkippedResult(path=item.path, record=item.record_line, reason=item.reason)
+
+    for report in guard.check_batch(documents(), workers=workers):
+        yield from skipped_results()
+        unit = pending.popleft()
+        yield unit, document_result(guard, unit, report, fail_on, baseline, mask)
+    yield from skipped_results()
+
+
+def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: BaselineMatcher | None,
+                    mask: bool) -> DocumentResult:
+    """The report placed in its source: positions, inline and baseline suppressions, masking; the
+    risk is graded again on what is left when something was suppressed."""
+    from .baseline import fingerprint
+    from .formats import DocumentResult, ScanFinding, SuppressedFinding, masked_finding
+    from .gate import blocks
+    from .report import ReportError
+
+    kept: list[ScanFinding] = []
+    kept_original = []  # the engine's findings that stay, to grade the risk again
+    suppressed: list[SuppressedFinding] = []
+    document = unit.document
+    for finding in report.findings:
+        position = unit.locator.locate(finding.field, finding.start, finding.end)
+        field_text = document.title if finding.field == "title" else document.body
+        located = ScanFinding(**finding.model_dump(), line=position.line, column=position.column,
+                              end_line=position.end_line, end_column=position.end_column,
+                              fingerprint=fingerprint(finding, field_text or ""))
+        directive = next((d for d in unit.directives.get(position.line, ()) if d.covers(finding.rule_id)), None)
+        if directive is not None:
+            reason = directive.reason or f"inline directive on line {directive.line} (no reason given)"
+            suppressed.append(SuppressedFinding(**located.model_dump(), suppressed_by="inline", reason=reason))
+        elif baseline is not None and baseline.accept(located.fingerprint):
+            suppressed.append(SuppressedFinding(**located.model_dump(), suppressed_by="baseline",
+                                                reason="accepted in the baseline"))
+        else:
+            kept.append(located)
+            kept_original.append(finding)
+    risk, decision = report.risk, report.decision
+    if suppressed:
+        risk, decision = guard.matrix.assess(document, kept_original, report.sentiment,
+                                             guard.config.platform_weights)
+        report = report.model_copy(update={"risk": risk, "decision": decision, "findings": tuple(kept_original)})
+    if mask:
+        kept = [masked_finding(f) for f in kept]
+        suppressed = [masked_finding(f) for f in suppressed]  # type: ignore[misc]
+    errors = (*report.errors, *(ReportError(code="input", message=warning) for warning in unit.warnings))
+    return DocumentResult(
+        path=unit.path, record=unit.record_line, id=document.id, kind=document.kind, platform=document.platform,
+        encoding=unit.encoding, decision=decision, risk=risk, fails=blocks(report, fail_on),
+        findings=tuple(kept), suppressed=tuple(suppressed), errors=errors, sentiment=report.sentiment,
+    )
+
+
+def _workers(value: int) -> int:
+    return os.cpu_count() or 1 if value == 0 else value
+
+
+# ---- commands -------------------------------------------------------------------------------------
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="contentguard", prog_name="contentguard")
+def cli() -> None:
+    """Check Chinese corporate social-media content for compliance before it is published."""
+
+
+@cli.command()
+@input_options
+@ruleset_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "sarif"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS), default="high", show_default=True,
+              help="Exit 1 when a document's risk level is at or above this.")
+@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes for the checks (0: one per core).")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Findings recorded in this baseline are accepted: only new ones count.")
+@click.option("--suggest", is_flag=True, help="Print each finding's suggested rewrite and the clause behind it.")
+@click.option("--mask", is_flag=True, help="Mask personal information in the output (138****5678).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary and no progress bar.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+def scan(paths: tuple[str, ...], output_format: str, fail_on: str, workers: int, baseline_file: str | None,
+         suggest: bool, mask: bool, quiet: bool, progress: bool | None, color: bool | None,
+         packs: tuple[str, ...], rules_dir: str | None, config_file: str | None, **kwargs: Any) -> None:
+    """Check files, folders (recursively) and '-' (stdin).
+
+    Formats by suffix: .txt, .md (front-matter title), .html (visible text), .jsonl / .csv / .tsv
+    (batches of posts or comments). Files that are not text are reported as skipped.
+    """
+    options = _input_options(kwargs)
+    baseline = _read_baseline(baseline_file) if baseline_file else None
+    guard = load_guard(packs, rules_dir, config_file)
+    from .formats import FORMATTERS, SarifFormatter, SummaryCounter
+    from .inputs import read_items
+
+    out = click.get_text_stream("stdout")
+    err = click.get_text_stream("stderr")
+    use_color = _use_color(color, out)
+    formatter_class = FORMATTERS[output_format]
+    extra: dict[str, Any] = {"rules": guard.rules} if formatter_class is SarifFormatter else {}
+    formatter = formatter_class(out, err, guard.ruleset, fail_on, _version(), quiet=quiet, color=use_color,
+                                suggest=suggest, **extra)
+    counter = SummaryCounter(fail_on)
+    show_progress = (not quiet) and (progress if progress is not None else err.isatty())
+    bar = Progress(err, show_progress, delay=0 if progress else 0.5)
+    try:
+        for _, result in run_scan(guard, read_items(paths, options), _workers(workers), fail_on,
+                                  baseline.matcher() if baseline else None, mask):
+            bar.update(result)
+            counter.add(result)
+            formatter.add(result)
+    finally:
+        bar.close()
+    summary = counter.build()
+    formatter.finish(summary)
+    sys.exit(EXIT_FINDINGS if summary.failed else EXIT_OK)
+
+
+def _use_color(flag: bool | None, stream: IO[str]) -> bool:
+    if flag is not None:
+        return flag
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def _read_baseline(path: str):
+    from .baseline import Baseline
+    from .errors import ContentGuardError
+
+    try:
+        return Baseline.read(Path(path))
+    except ContentGuardError as exc:
+        raise CliError(str(exc)) from None
+
+
+@cli.group()
+def baseline() -> None:
+    """Accept the findings of existing content, so that only new findings fail a scan."""
+
+
+@baseline.command("create")
+@input_options
+@ruleset_options
+@click.option("-o", "--output", default=".contentguard-baseline.json", show_default=True,
+              type=click.Path(dir_okay=False), help="The baseline file to write.")
+@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True)
+def baseline_create(paths: tuple[str, ...], output: str, workers: int, packs: tuple[str, ...],
+                    rules_dir: str | None, config_file: str | None, **kwargs: Any) -> None:
+    """Record every current finding of PATHS (inline-suppressed ones aside) in a baseline file."""
+    options = _input_options(kwargs)
+    guard = load_guard(packs, rules_dir, config_file)
+    from .baseline import Baseline, BaselineEntry
+    from .inputs import read_items
+
+    record = Baseline(ruleset_version=guard.ruleset.version, ruleset_hash=guard.ruleset.hash)
+    documents = skipped = 0
+    for _, result in run_scan(guard, read_items(paths, options), _workers(workers), "high"):
+        if result.type == "skipped":
+            skipped += 1
+            click.echo(f"{result.where}: skipped: {result.reason}", err=True)
+            continue
+        documents += 1
+        for finding in result.findings:
+            record.entries.append(BaselineEntry(fingerprint=finding.fingerprint, rule_id=finding.rule_id,
+                                                path=result.path, line=finding.line))
+    try:
+        record.write(Path(output))
+    except OSError as exc:
+        raise CliError(f"{output}: cannot write the baseline: {exc.strerror or exc}") from None
+    click.echo(f"baseline: {len(record.entries)} finding(s) of {documents} document(s) written to {output}"
+               + (f" ({skipped} skipped)" if skipped else ""), err=True)
+
+
+@cli.command()
+@input_options
+@ruleset_options
+@click.option("--mask", is_flag=True, help="Also mask personal information (privacy findings) in the rewrite.")
+@click.option("--write", is_flag=True, help="Rewrite the files in place instead of printing a diff.")
+def fix(paths: tuple[str, ...], mask: bool, write: bool, packs: tuple[str, ...], rules_dir: str | None,
+        config_file: str | None, **kwargs: Any) -> None:
+    """Print the suggested rewrites of PATHS as a unified diff (or apply them with --write).
+
+    A finding whose term has a replacement (最好 → 很好) is rewritten; with --mask, personal
+    information is masked (138****5678). Findings that need a person's judgement are listed
+    on stderr with their advice. Batch files are not rewritten: their findings are listed.
+    """
+    options = _input_options(kwargs)
+    guard = load_guard(packs, rules_dir, config_file)
+    from .inputs import Unit, read_items
+
+    out = click.get_text_stream("stdout")
+    changed = 0
+    for item, result in run_scan(guard, read_items(paths, options), 1, "high"):
+        if result.type == "skipped":
+            click.echo(f"{result.where}: skipped: {result.reason}", err=True)
+            continue
+        assert isinstance(item, Unit)
+        rewrites, advice = plan_rewrites(guard, item, result, mask)
+        for line in advice:
+            click.echo(line, err=True)
+        if not rewrites or item.source_text is None:
+            continue
+        original = item.source_text.text
+        rewritten = apply_rewrites(original, rewrites)
+        changed += 1
+        if write:
+            _write_back(item, rewritten)
+            click.echo(f"{item.path}: {len(rewrites)} rewrite(s) applied", err=True)
+        else:
+            out.writelines(difflib.unified_diff(original.splitlines(keepends=True),
+                                                rewritten.splitlines(keepends=True),
+                                                fromfile=f"a/{item.path}", tofile=f"b/{item.path}"))
+    if not changed:
+        click.echo("fix: nothing to rewrite automatically", err=True)
+
+
+def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
+                  ) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """Source spans to replace, and advice lines for the findings left to a person."""
+    from .formats import is_privacy
+    from .formats import mask as mask_text
+
+    rewrites: list[tuple[int, int, str]] = []
+    advice: list[str] = []
+    document = unit.document
+    for finding in result.findings:
+        where = f"{unit.path}:{finding.line}:{finding.column}"
+        replacement = term_replacement(guard, finding)
+        field_text = (document.title if finding.field == "title" else document.body) or ""
+        original_text = field_text[finding.start:finding.end]
+        if mask and is_privacy(finding.category):
+            replacement = mask_text(original_text)
+        span = unit.locator.source_span(finding.field, finding.start, finding.end)
+        if replacement is None or span is None:
+            tip = f" — {finding.suggestion}" if finding.suggestion else ""
+            advice.append(f"{where}: {finding.rule_id}: {finding.message}{tip}")
+            continue
+        if unit.format == "html":
+            import html
+
+            replacement = html.escape(replacement, quote=False)
+        rewrites.append((span[0], span[1], replacement))
+    rewrites.sort()
+    non_overlapping: list[tuple[int, int, str]] = []
+    for start, end, text in rewrites:
+        if non_overlapping and start < non_overlapping[-1][1]:
+            continue  # two rules on the same words: the first rewrite wins
+        non_overlapping.append((start, end, text))
+    return non_overlapping, advice
+
+
+def term_replacement(guard: Guard, finding) -> str | None:
+    """The replacement a lexicon term names (``{term: 最好, suggestion: 很好}``), or None when the
+    suggestion is the rule's general advice. The engine does not tell the two apart in a Finding,
+    so a suggestion different from the rule's own is taken as the term's replacement."""
+    if not finding.suggestion:
+        return None
+    try:
+        rule = guard.rule(finding.rule_id).rule
+    except KeyError:
+        return None
+    if rule.kind != "lexicon" or "{" in rule.suggestion or finding.suggestion == rule.suggestion:
+        return None
+    return finding.suggestion
+
+
+def apply_rewrites(text: str, rewrites: list[tuple[int, int, str]]) -> str:
+    pieces = []
+    position = 0
+    for start, end, replacement in rewrites:
+        pieces.append(text[position:start])
+        pieces.append(replacement)
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _write_back(unit: Unit, text: str) -> None:
+    encoding = unit.encoding
+    try:
+        Path(unit.path).write_bytes(text.encode(encoding) if encoding != "utf-8-sig" else text.encode("utf-8-sig"))
+    except OSError as exc:
+        raise CliError(f"{unit.path}: cannot write: {exc.strerror or exc}") from None
+
+
+@cli.command()
+@ruleset_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(output_format: str, packs: tuple[str, ...], rules_dir: str | None, config_file: str | None) -> None:
+    """List the loaded packs and their rules, enabled or not."""
+    guard = load_guard(packs, rules_dir, config_file)
+    if output_format == "json":
+        import json
+
+        listing = [{"pack": c.pack, "enabled": c.rule.enabled, **c.rule.model_dump(
+            mode="json", include={"id", "kind", "category", "severity", "message", "suggestion", "clause", "scope",
+                                  "description"})} for c in guard.rules]
+        click.echo(json.dumps({"ruleset": guard.ruleset.model_dump(mode="json"), "rules": listing},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"ruleset {guard.ruleset.version} ({guard.ruleset.hash}): {len(guard.rules)} rules in "
+               f"{len(guard.ruleset.packs)} pack(s)")
+    current = None
+    for compiled in guard.rules:
+        if compiled.pack != current:
+            current = compiled.pack
+            count = sum(1 for c in guard.rules if c.pack == current)
+            click.echo(f"\npack {current} ({count} rules)")
+        rule = compiled.rule
+        state = "on " if rule.enabled else "off"
+        click.echo(f"  {state}  {rule.id:<36} {rule.kind:<11} {rule.category:<24} S{rule.severity}  "
+                   f"{_one_line(rule.description or rule.message)}")
+
+
+def _one_line(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@cli.command()
+@click.argument("rule_id")
+@ruleset_options
+def explain(rule_id: str, packs: tuple[str, ...], rules_dir: str | None, config_file: str | None) -> None:
+    """Show a rule: its message, suggestion, legal clause and examples."""
+    guard = load_guard(packs, rules_dir, config_file)
+    try:
+        compiled = guard.rule(rule_id)
+    except KeyError:
+        known = [c.rule.id for c in guard.rules]
+        close = difflib.get_close_matches(rule_id, known, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `contentguard rules` lists them"
+        raise CliError(f"unknown rule {rule_id!r}{hint}") from None
+    rule = compiled.rule
+    lines = [
+        click.style(rule.id, bold=True) + f"  ({'enabled' if rule.enabled else 'disabled'})",
+        f"  pack        {compiled.pack}",
+        f"  kind        {rule.kind}",
+        f"  category    {rule.category}",
+        f"  severity    {rule.severity}",
+        f"  scope       {', '.join(rule.scope)}",
+        f"  message     {rule.message}",
+    ]
+    if rule.description:
+        lines.insert(1, f"  {rule.description}")
+    if rule.suggestion:
+        lines.append(f"  suggestion  {rule.suggestion}")
+    if rule.clause:
+        lines.append(f"  clause      {rule.clause}")
+    if rule.kind == "lexicon":
+        terms = [t.term for t in rule.terms]
+        shown = "、".join(terms[:20]) + (f" … ({len(terms)} terms)" if len(terms) > 20 else "")
+        lines.append(f"  terms       {shown}")
+    elif rule.kind == "pattern":
+        lines.extend(f"  pattern     {pattern}" for pattern in rule.patterns)
+    for label, examples in (("matches", rule.examples.match), ("no match", rule.examples.no_match)):
+        for example in examples:
+            lines.append(f"  {label:<10}  {example}")
+    click.echo("\n".join(lines), color=_use_color(None, click.get_text_stream("stdout")))
+
+
+@cli.command("test-rules")
+@click.argument("directory", required=False, type=click.Path(exists=True))
+@ruleset_options
+def test_rules(directory: str | None, packs: tuple[str, ...], rules_dir: str | None, config_file: str | None) -> None:
+    """Run every rule's match / no_match examples (exit 1 when one fails).
+
+    DIRECTORY: a rules folder (with ruleset.yaml), a folder of pack files or one pack file;
+    the loaded ruleset when not given. This is how a compliance team checks its own packs
+    before shipping them.
+    """
+    pack_sources = None
+    if directory is not None:
+        path = Path(directory)
+        if path.is_dir() and (path / "ruleset.yaml").is_file():
+            rules_dir = directory
+        else:
+            pack_sources = [directory]
+    guard = load_guard(packs, rules_dir, config_file, pack_sources=pack_sources)
+    count, failures = guard.test_examples()
+    for failure in failures:
+        click.echo(f"FAIL {failure}")
+    without = [c.rule.id for c in guard.rules if not c.rule.examples.match]
+    if without:
+        click.echo(f"note: {len(without)} rule(s) have no match example: {', '.join(without[:10])}"
+                   + (" …" if len(without) > 10 else ""), err=True)
+    click.echo(f"{count} examples of {len(guard.rules)} rules: {count - len(failures)} passed, "
+               f"{len(failures)} failed")
+    sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point."""
+    try:
+        cli.main(args=argv, prog_name="contentguard")
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours.
+        sys.stderr.close()
+        sys.exit(EXIT_OK)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

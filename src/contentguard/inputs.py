@@ -1,0 +1,935 @@
+"""Readers for the command line: files, folders and stdin turned into documents to check.
+
+Each readable thing becomes a :class:`Unit` — a :class:`~contentguard.document.Document` plus
+what the command line needs to point back into the source: the path, the line of a batch
+record, a :class:`Locator` that turns a finding's field offsets into 1-based line and column of
+the source file, and the inline ``contentguard: ignore`` directives found in it. Whatever cannot
+be read becomes a :class:`Skipped` with its reason, and reading goes on.
+
+Formats: ``.txt``; ``.md`` (front-matter ``title:`` is the title); ``.html`` (visible text,
+tags stripped, every character mapped back to its source offset); ``.jsonl`` / ``.csv`` /
+``.tsv`` batches of posts or comments, streamed record by record.
+Encodings: UTF-8 with or without BOM, UTF-16/32 with BOM, GB18030 (a superset of GBK/GB2312).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import fnmatch
+import html
+import io
+import json
+import os
+import re
+import sys
+import unicodedata
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, BinaryIO, Literal, Protocol
+
+from .document import Document
+
+Format = Literal["txt", "md", "html", "jsonl", "csv", "tsv"]
+FORMAT_BY_SUFFIX: dict[str, Format] = {
+    ".txt": "txt", ".text": "txt",
+    ".md": "md", ".markdown": "md",
+    ".html": "html", ".htm": "html",
+    ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".csv": "csv", ".tsv": "tsv",
+}
+BATCH_FORMATS: frozenset[str] = frozenset({"jsonl", "csv", "tsv"})
+# Fields looked for, in order, when no --text-field is given.
+TEXT_FIELD_CANDIDATES = ("text", "body", "content")
+# Folders of version control systems are never content.
+ALWAYS_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn"})
+IGNORE_FILE_NAMES = (".gitignore", ".contentguardignore")
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+# How much of a streamed batch file is read to decide its encoding.
+_SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class InputOptions:
+    """How paths are walked and files turned into documents (the scan command's input flags)."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    use_ignore_files: bool = True
+    id_field: str = "id"
+    title_field: str = "title"
+    text_field: str | None = None
+    kind: Literal["post", "comment"] | None = None
+    platform: str | None = None
+    # Files read whole as one document larger than this are skipped (batches are streamed).
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    stdin_filename: str | None = None
+
+
+# ---- positions ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Position:
+    """1-based line and column of a finding in its source; the end is exclusive (as in SARIF)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class Locator(Protocol):
+    def locate(self, field: str, start: int, end: int) -> Position: ...
+
+    def source_span(self, field: str, start: int, end: int) -> tuple[int, int] | None: ...
+
+
+class SourceText:
+    """A decoded source file with its line starts, to turn offsets into line and column."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0, *(match.end() for match in re.finditer("\n", self.text))]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        starts = self._line_starts
+        index = bisect_right(starts, offset) - 1
+        return index + 1, offset - starts[index] + 1
+
+    def line_text(self, line: int) -> str:
+        starts = self._line_starts
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        return self.text[starts[line - 1]:end].rstrip("\r")
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+
+class OffsetMap(Protocol):
+    def source(self, start: int, end: int) -> tuple[int, int]: ...
+
+
+@dataclass(frozen=True)
+class ShiftedMap:
+    """A field that is a contiguous slice of the source starting at ``base``."""
+
+    base: int
+
+    def source(self, start: int, end: int) -> tuple[int, int]:
+        return self.base + start, self.base + end
+
+
+@dataclass(frozen=True)
+class TableMap:
+    """A field built from pieces of the source (HTML text): per character, its source span."""
+
+    starts: array
+    ends: array
+
+    def source(self, start: int, end: int) -> tuple[int, int]:
+        if not len(self.starts):
+            return 0, 0
+        start = min(start, len(self.starts) - 1)
+        end = max(start + 1, min(end, len(self.ends)))
+        return self.starts[start], self.ends[end - 1]
+
+
+@dataclass(frozen=True)
+class TextLocator:
+    """Positions in a text file: field offsets → source offsets → line and column."""
+
+    source_text: SourceText
+    maps: dict[str, OffsetMap]
+
+    def source_span(self, field: str, start: int, end: int) -> tuple[int, int] | None:
+        mapping = self.maps.get(field)
+        return mapping.source(start, end) if mapping else None
+
+    def locate(self, field: str, start: int, end: int) -> Position:
+        span = self.source_span(field, start, end)
+        if span is None:
+            return Position(1, 1, 1, 1)
+        line, column = self.source_text.line_col(span[0])
+        end_line, end_column = self.source_text.line_col(span[1])
+        return Position(line, column, end_line, end_column)
+
+
+@dataclass(frozen=True)
+class RecordLocator:
+    """Positions of a batch record: its line, and the column inside it when the JSON string of
+    the field can be found in the raw line (it can unless the writer escaped it unusually)."""
+
+    line: int
+    raw_line: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+
+    def source_span(self, field: str, start: int, end: int) -> tuple[int, int] | None:
+        return None
+
+    def locate(self, field: str, start: int, end: int) -> Position:
+        columns = self._columns(field)
+        if columns is None:
+            return Position(self.line, 1, self.line, 1)
+        return Position(self.line, columns[start] + 1, self.line, columns[end] + 1)
+
+    def _columns(self, field: str) -> list[int] | None:
+        """Column (0-based) in the raw line of each character of the field's value, and of its end."""
+        value = self.values.get(field)
+        if self.raw_line is None or not value:
+            return None
+        for ascii_only in (False, True):
+            pieces = [json.dumps(ch, ensure_ascii=ascii_only)[1:-1] for ch in value]
+            encoded = '"' + "".join(pieces) + '"'
+            found = self.raw_line.find(encoded)
+            if found >= 0 and self.raw_line.find(encoded, found + 1) < 0:
+                columns = [found + 1]
+                for piece in pieces:
+                    columns.append(columns[-1] + len(piece))
+                return columns
+        return None
+
+
+# ---- units ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Directive:
+    """One inline ``contentguard: ignore`` comment: which rules, why, and where it was written."""
+
+    line: int
+    rule_ids: tuple[str, ...]  # empty: every rule
+    reason: str
+
+    def covers(self, rule_id: str) -> bool:
+        return not self.rule_ids or any(fnmatch.fnmatchcase(rule_id, pattern) for pattern in self.rule_ids)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One document read from a source, with the means to point back into it."""
+
+    path: str
+    document: Document
+    locator: Locator
+    format: Format
+    encoding: str
+    # Line of the record in a batch file (None for a file that is one document).
+    record_line: int | None = None
+    # Source line → the directives that apply to it.
+    directives: dict[int, tuple[Directive, ...]] = field(default_factory=dict)
+    # Problems met while reading that did not stop it (a front matter that is not YAML).
+    warnings: tuple[str, ...] = ()
+    # The decoded source, for rewriting (the fix command); None for batch records.
+    source_text: SourceText | None = None
+    bom: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.record_line}" if self.record_line is not None else self.path
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or record that could not be read, and why."""
+
+    path: str
+    reason: str
+    record_line: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.record_line}" if self.record_line is not None else self.path
+
+
+Item = Unit | Skipped
+
+
+class NotText(Exception):
+    """The bytes are not text in an encoding we read."""
+
+
+# ---- encodings -------------------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
+)
+# C0 controls that plain text does not hold (tab, newlines, form feed and escape are fine).
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark announces and the BOM's length, or None."""
+    for bom, codec, _ in _BOMS:
+        if data.startswith(bom):
+            return codec, len(bom)
+    return None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a whole file: (text without BOM, encoding name). Raises :class:`NotText`."""
+    announced = bom_encoding(data)
+    if announced:
+        codec, _ = announced
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise NotText(f"not valid {codec.upper()} after its byte-order mark "
+                          f"({exc.reason} at byte {exc.start})") from None
+        return text.removeprefix("\ufeff"), codec
+    if b"\x00" in data:
+        raise NotText("binary file (holds NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+            encoding = "gb18030"
+        except UnicodeDecodeError:
+            raise NotText(f"not text in UTF-8, UTF-16 or GB18030/GBK (invalid UTF-8 at byte {utf8_error.start}: "
+                          f"{utf8_error.reason})") from None
+    _check_plausible(text, encoding)
+    return text, encoding
+
+
+def _check_plausible(text: str, encoding: str) -> None:
+    """Reject decoded bytes that are still binary: control characters, or — for GB18030, which
+    decodes many byte strings — a share of private-use or unassigned characters real text lacks."""
+    sample = text[:_SNIFF_BYTES]
+    if not sample:
+        return
+    controls = len(_BINARY_CONTROLS.findall(sample))
+    if controls > max(2, len(sample) // 1000):
+        raise NotText(f"binary file ({controls} control characters in its first {len(sample)} characters)")
+    if encoding == "gb18030":
+        odd = sum(1 for ch in sample if ord(ch) > 0x7F and unicodedata.category(ch) in ("Co", "Cn"))
+        if odd > max(1, len(sample) // 200):
+            raise NotText("binary file (decodes as GB18030 only to private-use or unassigned characters)")
+
+
+def sniff_stream_encoding(head: bytes) -> tuple[str, int]:
+    """Encoding of a streamed file from its first bytes: (codec, BOM length). Raises NotText."""
+    announced = bom_encoding(head)
+    if announced:
+        return announced
+    if b"\x00" in head:
+        raise NotText("binary file (holds NUL bytes)")
+    for codec in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(codec)()
+        try:
+            text = decoder.decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        _check_plausible(text, codec)
+        return codec, 0
+    raise NotText("not text in UTF-8, UTF-16 or GB18030/GBK")
+
+
+# ---- inline directives --------------------------------------------------------------------------------
+
+# `contentguard: ignore rule-a, rule-b -- reason` or `contentguard: ignore-next-line -- reason`,
+# anywhere in a line: in an HTML/Markdown comment, a YAML comment, or a line of its own.
+_DIRECTIVE = re.compile(r"contentguard:\s*(ignore-next-line|ignore)\b(?P<rest>[^\n]*)")
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
+def parse_directives(source: SourceText) -> dict[int, tuple[Directive, ...]]:
+    """Target line → directives. A directive applies to the next line that is not blank."""
+    found: dict[int, list[Directive]] = {}
+    text = source.text
+    if "contentguard:" not in text:
+        return {}
+    for match in _DIRECTIVE.finditer(text):
+        line, _ = source.line_col(match.start())
+        rest = match.group("rest")
+        rest = rest.split("-->", 1)[0].strip()
+        reason = ""
+        if " -- " in f" {rest} ":
+            before, _, reason = f" {rest} ".partition(" -- ")
+            rest, reason = before.strip(), reason.strip()
+        rule_ids: tuple[str, ...] = ()
+        if match.group(1) == "ignore":
+            rule_ids = tuple(part for part in re.split(r"[\s,，]+", rest) if part)
+        target = line + 1
+        while target <= source.line_count and not source.line_text(target).strip():
+            target += 1
+        found.setdefault(target, []).append(Directive(line=line, rule_ids=rule_ids, reason=reason))
+    return {line: tuple(items) for line, items in found.items()}
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Replace the spans with spaces, keeping newlines, so offsets and lines stay the same."""
+    if not spans:
+        return text
+    pieces = []
+    position = 0
+    for start, end in spans:
+        pieces.append(text[position:start])
+        pieces.append(re.sub(r"[^\n]", " ", text[start:end]))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+# ---- per-format readers -----------------------------------------------------------------------------------
+
+def read_text_document(path: str, data: bytes, fmt: Format, options: InputOptions) -> Item:
+    """A txt, md or html file (or stdin) as one document."""
+    try:
+        text, encoding = decode_bytes(data)
+    except NotText as exc:
+        return Skipped(path, str(exc))
+    source = SourceText(text)
+    directives = parse_directives(source)
+    warnings: list[str] = []
+    title: str | None = None
+    maps: dict[str, OffsetMap] = {}
+    if fmt == "html":
+        extracted = extract_html(text)
+        body = extracted.body
+        maps["body"] = TableMap(extracted.body_starts, extracted.body_ends)
+        if extracted.title:
+            title = extracted.title
+            maps["title"] = TableMap(extracted.title_starts, extracted.title_ends)
+    elif fmt == "md":
+        # Comments are not published: their text (directives and their reasons) is not checked.
+        scanned = _blank(text, [m.span() for m in _HTML_COMMENT.finditer(text)]) if "<!--" in text else text
+        front = split_front_matter(scanned)
+        body = scanned[front.body_start:]
+        maps["body"] = ShiftedMap(front.body_start)
+        if front.problem:
+            warnings.append(front.problem)
+        if front.title:
+            title = front.title
+            maps["title"] = ShiftedMap(front.title_start)
+    else:
+        directive_lines = {d.line for items in directives.values() for d in items}
+        spans = []
+        for line in sorted(directive_lines):
+            start = source._line_starts[line - 1]
+            spans.append((start, start + len(source.line_text(line))))
+        body = _blank(text, spans)
+        maps["body"] = ShiftedMap(0)
+    document = Document(id=path, title=title, body=body, kind=options.kind or "post", platform=options.platform)
+    return Unit(path=path, document=document, locator=TextLocator(source, maps), format=fmt, encoding=encoding,
+                directives=directives, warnings=tuple(warnings), source_text=source,
+                bom=encoding in ("utf-8-sig", "utf-16", "utf-32"))
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    body_start: int
+    title: str | None = None
+    title_start: int = 0
+    problem: str | None = None
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_TITLE_LINE = re.compile(r"^title[ \t]*:[ \t]*(?P<value>[^\r\n]*)", re.M)
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Where a Markdown file's body starts, and its front matter's title with the title's offset."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return FrontMatter(body_start=0)
+    import yaml
+
+    try:
+        data = yaml.safe_load(match.group("yaml"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        return FrontMatter(body_start=match.end(), problem=f"front matter is not valid YAML{where}; its title "
+                                                               f"was not checked")
+    if not isinstance(data, dict) or data.get("title") in (None, ""):
+        return FrontMatter(body_start=match.end())
+    title = str(data["title"])
+    start = match.start("yaml")
+    line = _TITLE_LINE.search(match.group("yaml"))
+    title_start = start
+    if line:
+        value_start = start + line.start("value")
+        # The title as written (maybe quoted): point at it exactly when it appears unescaped.
+        found = text.find(title, value_start, start + line.end("value"))
+        title_start = found if found >= 0 else value_start
+        if found < 0:
+            # Escaped or folded YAML: positions inside the title can only point at its start.
+            return FrontMatter(body_start=match.end(), title=title, title_start=title_start,
+                               problem="the front-matter title is escaped or folded YAML: its findings point "
+                                       "at the start of the title")
+    return FrontMatter(body_start=match.end(), title=title, title_start=title_start)
+
+
+# ---- HTML -------------------------------------------------------------------------------------------
+
+@dataclass
+class ExtractedHtml:
+    """The visible text of an HTML page, each character with its source span."""
+
+    title: str = ""
+    title_starts: array = field(default_factory=lambda: array("q"))
+    title_ends: array = field(default_factory=lambda: array("q"))
+    body: str = ""
+    body_starts: array = field(default_factory=lambda: array("q"))
+    body_ends: array = field(default_factory=lambda: array("q"))
+
+
+_HTML_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"                      # comment
+    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"            # CDATA
+    r"|<[!?][^>]*>?"                           # doctype, processing instruction
+    r"|<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9:-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+    r"|&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[a-zA-Z][a-zA-Z0-9]{0,31};?)",
+    re.S)
+# Elements whose content is not visible text.
+_RAW_TEXT_TAGS = frozenset({"script", "style", "template", "noscript", "svg", "math", "iframe", "object"})
+# Elements that break a line when rendered: sentences do not run across them.
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+    "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul", "caption", "body", "head",
+    "html", "title",
+})
+_OG_TITLE = re.compile(r"""(?:property|name)\s*=\s*["']?og:title""", re.I)
+_CONTENT_ATTR = re.compile(r"""content\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.I)
+_HTML_WHITESPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " "})
+
+
+def extract_html(source: str) -> ExtractedHtml:
+    """Visible text of a page or fragment (a WeChat/CMS article), with offsets back into ``source``.
+
+    Tags are dropped; inline tags join their text (``最<b>好</b>`` reads 最好) and block tags
+    break it; entities are decoded; scripts, styles and comments are left out. The page's
+    ``<title>`` (or its ``og:title``) is the title; ``<head>`` holds no body text.
+    """
+    out = ExtractedHtml()
+    body_chars: list[str] = []
+    title_chars: list[str] = []
+    og_title: tuple[str, int, int] | None = None
+    in_head = False
+    in_title = False
+    skip_until: str | None = None  # the closing tag of a raw-text element we are inside
+    position = 0
+
+    def emit(text: str, start: int, end: int, per_char: bool) -> None:
+        if in_title:
+            chars, starts, ends = title_chars, out.title_starts, out.title_ends
+        elif in_head:
+            return
+        else:
+            chars, starts, ends = body_chars, out.body_starts, out.body_ends
+        chars.append(text)
+        if per_char:  # a run of source text: one source character per character
+            starts.extend(range(start, end))
+            ends.extend(range(start + 1, end + 1))
+        else:  # an entity or a break: every character comes from the whole span
+            starts.extend([start] * len(text))
+            ends.extend([end] * len(text))
+
+    for token in _HTML_TOKEN.finditer(source):
+        start, end = token.span()
+        tag = (token.group("tag") or "").lower()
+        if skip_until is not None:
+            if tag == skip_until and token.group("close"):
+                skip_until = None
+            position = end
+            continue
+        if start > position:
+            emit(source[position:start].translate(_HTML_WHITESPACE), position, start, per_char=True)
+        position = end
+        text = token.group(0)
+        if text.startswith("&"):
+            decoded = html.unescape(text).translate(_HTML_WHITESPACE)
+            emit(decoded, start, end, per_char=decoded == text)
+            continue
+        if not tag:
+            continue  # comment, doctype, CDATA
+        closing = bool(token.group("close"))
+        if tag in _RAW_TEXT_TAGS and not closing and not text.endswith("/>"):
+            skip_until = tag
+            continue
+        if tag == "head":
+            in_head = not closing
+        elif tag == "body" and not closing:
+            in_head = False
+        elif tag == "title":
+            in_title = not closing
+            continue
+        elif tag == "meta" and og_title is None and _OG_TITLE.search(token.group("attrs") or ""):
+            content = _CONTENT_ATTR.search(token.group("attrs") or "")
+            if content:
+                group = "dq" if content.group("dq") is not None else "sq"
+                value_start = token.start("attrs") + content.start(group)
+                og_title = (content.group(group), value_start, token.start("attrs") + content.end(group))
+        if tag in _BLOCK_TAGS and not in_title:
+            emit("\n", start, end, per_char=False)
+    if position < len(source) and skip_until is None:
+        emit(source[position:].translate(_HTML_WHITESPACE), position, len(source), per_char=True)
+
+    out.body = "".join(body_chars)
+    out.title = "".join(title_chars).strip()
+    if out.title:
+        # Keep the maps aligned with the stripped title.
+        raw = "".join(title_chars)
+        lead = len(raw) - len(raw.lstrip())
+        out.title_starts = out.title_starts[lead:lead + len(out.title)]
+        out.title_ends = out.title_ends[lead:lead + len(out.title)]
+    elif og_title is not None:
+        value, value_start, value_end = og_title
+        decoded = html.unescape(value).strip()
+        if decoded:
+            out.title = decoded
+            if decoded == value:
+                out.title_starts = array("q", range(value_start, value_end))
+                out.title_ends = array("q", range(value_start + 1, value_end + 1))
+            else:
+                out.title_starts = array("q", [value_start] * len(decoded))
+                out.title_ends = array("q", [value_end] * len(decoded))
+    return out
+
+
+# ---- batches ---------------------------------------------------------------------------------------
+
+def _field_value(record: dict[str, Any], name: str) -> Any:
+    """A record's field; ``a.b`` reaches into nested objects."""
+    if name in record:
+        return record[name]
+    value: Any = record
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+class _RecordProblem(Exception):
+    pass
+
+
+def record_document(record: dict[str, Any], options: InputOptions, fallback_id: str
+                    ) -> tuple[Document, dict[str, str]]:
+    """A Document from one batch record, by the field mapping. Raises _RecordProblem."""
+    text_field = options.text_field
+    if text_field is None:
+        text_field = next((name for name in TEXT_FIELD_CANDIDATES if name in record), None)
+        if text_field is None:
+            raise _RecordProblem(f"no text field: none of {', '.join(TEXT_FIELD_CANDIDATES)} is present "
+                                 f"(fields: {', '.join(map(str, record)) or 'none'}); give --text-field")
+    body = _field_value(record, text_field)
+    if body is None:
+        raise _RecordProblem(f"field {text_field!r} is missing or null (fields: {', '.join(map(str, record))})")
+    if not isinstance(body, str):
+        raise _RecordProblem(f"field {text_field!r} is a {type(body).__name__}, not text")
+    title = _field_value(record, options.title_field)
+    if title is not None and not isinstance(title, str):
+        title = str(title)
+    record_id = _field_value(record, options.id_field)
+    kind = options.kind or record.get("kind") or "post"
+    if kind not in ("post", "comment"):
+        raise _RecordProblem(f"field 'kind' is {kind!r}: use post or comment (or give --kind)")
+    platform = options.platform or record.get("platform")
+    document = Document(id=str(record_id) if record_id is not None else fallback_id, title=title or None,
+                        body=body, kind=kind, platform=str(platform) if platform is not None else None)
+    values = {"body": body}
+    if title:
+        values["title"] = title
+    return document, values
+
+
+def read_jsonl(path: str, stream: BinaryIO, options: InputOptions) -> Iterator[Item]:
+    """Stream a JSON Lines batch: one record a line; a bad line is skipped with its reason."""
+    try:
+        codec, bom_length = sniff_stream_encoding(_peek(stream))
+    except NotText as exc:
+        yield Skipped(path, str(exc))
+        return
+    stream.read(bom_length)
+    if codec.startswith(("utf-16", "utf-32")):
+        lines: Iterator[tuple[int, str | None, str]] = _text_lines(stream, codec)
+    else:
+        lines = _byte_lines(stream, codec)
+    for number, line, problem in lines:
+        if line is None:
+            yield Skipped(path, problem, number)
+            if problem.startswith("undecodable"):
+                return
+            continue
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skipped(path, f"invalid JSON: {exc.msg} (column {exc.colno})", number)
+            continue
+        if not isinstance(record, dict):
+            yield Skipped(path, f"a record must be a JSON object, not {type(record).__name__}", number)
+            continue
+        try:
+            document, values = record_document(record, options, f"{path}:{number}")
+        except _RecordProblem as exc:
+            yield Skipped(path, str(exc), number)
+            continue
+        except ValueError as exc:  # pydantic validation
+            yield Skipped(path, f"not a document: {exc}", number)
+            continue
+        yield Unit(path=path, document=document, locator=RecordLocator(number, line, values), format="jsonl",
+                   encoding=codec, record_line=number)
+
+
+def _peek(stream: BinaryIO) -> bytes:
+    if hasattr(stream, "peek"):
+        return stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
+    raise TypeError("a buffered stream is needed")
+
+
+def _byte_lines(stream: BinaryIO, codec: str) -> Iterator[tuple[int, str | None, str]]:
+    for number, raw in enumerate(stream, start=1):
+        try:
+            yield number, raw.decode(codec).rstrip("\r\n"), ""
+        except UnicodeDecodeError as exc:
+            yield number, None, f"not valid {codec.upper()} text ({exc.reason} at byte {exc.start} of the line)"
+
+
+def _text_lines(stream: BinaryIO, codec: str) -> Iterator[tuple[int, str | None, str]]:
+    reader = io.TextIOWrapper(stream, encoding=codec, errors="strict", newline=None)
+    number = 0
+    try:
+        for number, line in enumerate(reader, start=1):  # noqa: B007 - number is used after the loop
+            yield number, line.rstrip("\n"), ""
+    except UnicodeDecodeError as exc:
+        yield number + 1, None, f"undecodable {codec.upper()} ({exc.reason}); the rest of the file was skipped"
+    finally:
+        reader.detach()
+
+
+def read_csv(path: str, stream: BinaryIO, options: InputOptions, delimiter: str = ",") -> Iterator[Item]:
+    """Stream a CSV/TSV batch with a header row; a bad record is skipped with its reason."""
+    try:
+        codec, bom_length = sniff_stream_encoding(_peek(stream))
+    except NotText as exc:
+        yield Skipped(path, str(exc))
+        return
+    stream.read(bom_length)
+    text = io.TextIOWrapper(stream, encoding=codec, errors="strict", newline="")
+    try:
+        reader = csv.DictReader(text, delimiter=delimiter)
+        try:
+            header = reader.fieldnames
+        except csv.Error as exc:
+            yield Skipped(path, f"cannot read the header row: {exc}")
+            return
+        if not header:
+            return  # an empty file: nothing to check
+        if options.text_field is not None and options.text_field not in header:
+            yield Skipped(path, f"no column {options.text_field!r} (columns: {', '.join(header)}); give --text-field")
+            return
+        if options.text_field is None and not any(name in header for name in TEXT_FIELD_CANDIDATES):
+            yield Skipped(path, f"no text column: none of {', '.join(TEXT_FIELD_CANDIDATES)} "
+                                f"(columns: {', '.join(header)}); give --text-field")
+            return
+        previous_end = reader.line_num
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield Skipped(path, f"malformed CSV: {exc}", previous_end + 1)
+                return
+            number, previous_end = previous_end + 1, reader.line_num
+            if None in row:
+                yield Skipped(path, f"{len(header) + len(row[None])} fields where the header has {len(header)}",
+                              number)
+                continue
+            record = {key: value for key, value in row.items() if value is not None}
+            try:
+                document, _ = record_document(record, options, f"{path}:{number}")
+            except _RecordProblem as exc:
+                yield Skipped(path, str(exc), number)
+                continue
+            yield Unit(path=path, document=document, locator=RecordLocator(number), format="csv" if delimiter == ","
+                       else "tsv", encoding=codec, record_line=number)
+    except UnicodeDecodeError as exc:
+        yield Skipped(path, f"undecodable {codec.upper()} ({exc.reason}) after line {reader.line_num}; "
+                            f"the rest of the file was skipped")
+    finally:
+        text.detach()
+
+
+# ---- walking paths -----------------------------------------------------------------------------
+
+def format_of(path: str) -> Format:
+    return FORMAT_BY_SUFFIX.get(os.path.splitext(path)[1].lower(), "txt")
+
+
+def display_path(path: Path) -> str:
+    """The path as people see it: relative to the working directory when under it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class _IgnoreRules:
+    """``.gitignore``-style ignore files of a folder tree, each relative to its own folder."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._specs: dict[Path, Any] = {}
+
+    def _spec(self, folder: Path):
+        if folder not in self._specs:
+            import pathspec
+
+            lines: list[str] = []
+            for name in IGNORE_FILE_NAMES:
+                candidate = folder / name
+                if self.enabled and candidate.is_file():
+                    lines.extend(candidate.read_text(encoding="utf-8", errors="replace").splitlines())
+            self._specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+        return self._specs[folder]
+
+    def ignored(self, path: Path, is_dir: bool, folders: Sequence[Path]) -> bool:
+        """Whether any ignore file of ``folders`` (the path's ancestors, outermost first) ignores it."""
+        if not self.enabled:
+            return False
+        for folder in folders:
+            spec = self._spec(folder)
+            if spec is None:
+                continue
+            relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+            if spec.match_file(relative):
+                return True
+        return False
+
+
+def _ancestor_ignore_folders(root: Path) -> list[Path]:
+    """Folders above ``root`` up to its git work tree's top, whose ignore files apply to it."""
+    resolved = root.resolve()
+    chain = [resolved]
+    for parent in resolved.parents:
+        if (chain[-1] / ".git").exists():
+            break
+        chain.append(parent)
+    else:
+        return [resolved]  # not inside a git work tree: only the root's own ignore files
+    return list(reversed(chain))
+
+
+def iter_paths(paths: Sequence[str], options: InputOptions) -> Iterator[tuple[str, Path | None]]:
+    """(display path, file) for every file to read; ``-`` gives ("-", None)."""
+    import pathspec
+
+    include = pathspec.GitIgnoreSpec.from_lines(options.include) if options.include else None
+    exclude = pathspec.GitIgnoreSpec.from_lines(options.exclude) if options.exclude else None
+    ignore = _IgnoreRules(options.use_ignore_files)
+    seen: set[Path] = set()
+    for given in paths:
+        if given == "-":
+            yield "-", None
+            continue
+        root = Path(given)
+        if not root.is_dir():
+            if exclude is not None and exclude.match_file(display_path(root)):
+                continue
+            yield display_path(root), root
+            continue
+        ancestors = _ancestor_ignore_folders(root)
+        resolved_root = root.resolve()
+        for folder, dirnames, filenames in os.walk(root):
+            folder_path = Path(folder)
+            chain = ancestors + [resolved_root / p for p in _prefixes(folder_path.relative_to(root))]
+            kept = []
+            for name in sorted(dirnames):
+                candidate = folder_path / name
+                relative = candidate.relative_to(root).as_posix() + "/"
+                if name in ALWAYS_SKIPPED_DIRS or (exclude is not None and exclude.match_file(relative)):
+                    continue
+                if ignore.ignored(candidate.resolve(), True, chain):
+                    continue
+                kept.append(name)
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                candidate = folder_path / name
+                relative = candidate.relative_to(root).as_posix()
+                if name in IGNORE_FILE_NAMES:
+                    continue
+                if include is not None:
+                    if not include.match_file(relative):
+                        continue
+                elif os.path.splitext(name)[1].lower() not in FORMAT_BY_SUFFIX:
+                    continue
+                if exclude is not None and exclude.match_file(relative):
+                    continue
+                if ignore.ignored(candidate.resolve(), False, chain):
+                    continue
+                if candidate.resolve() in seen:
+                    continue
+                seen.add(candidate.resolve())
+                yield display_path(candidate), candidate
+
+
+def _prefixes(relative: Path) -> list[Path]:
+    parts = relative.parts
+    return [Path(*parts[: i + 1]) for i in range(len(parts))]
+
+
+def read_items(paths: Sequence[str], options: InputOptions, stdin: BinaryIO | None = None) -> Iterator[Item]:
+    """Every document (or skipped file/record) of the given paths, in order, streaming."""
+    for shown, path in iter_paths(paths, options):
+        if path is None:
+            name = options.stdin_filename or "<stdin>"
+            yield from _read_stream(name, format_of(options.stdin_filename or "stdin.txt"),
+                                    stdin or sys.stdin.buffer, options)
+            continue
+        yield from read_file(shown, path, options)
+
+
+def read_file(shown: str, path: Path, options: InputOptions) -> Iterator[Item]:
+    fmt = format_of(path.name)
+    try:
+        if fmt not in BATCH_FORMATS:
+            size = path.stat().st_size
+            if size > options.max_file_size:
+                yield Skipped(shown, f"file is {_megabytes(size)}, over the {_megabytes(options.max_file_size)} limit "
+                                     f"for one document (raise it with --max-file-size)")
+                return
+        with open(path, "rb") as stream:
+            yield from _read_stream(shown, fmt, stream, options)
+    except IsADirectoryError:
+        yield Skipped(shown, "is a directory")
+    except OSError as exc:
+        yield Skipped(shown, f"cannot read: {exc.strerror or exc}")
+
+
+def _read_stream(shown: str, fmt: Format, stream: BinaryIO, options: InputOptions) -> Iterator[Item]:
+    if fmt in BATCH_FORMATS:
+        buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+        if fmt == "jsonl":
+            yield from read_jsonl(shown, buffered, options)
+        else:
+            yield from read_csv(shown, buffered, options, delimiter="," if fmt == "csv" else "\t")
+        return
+    data = stream.read(options.max_file_size + 1)
+    if len(data) > options.max_file_size:
+        yield Skipped(shown, f"input is over the {_megabytes(options.max_file_size)} limit for one document "
+                             f"(raise it with --max-file-size)")
+        return
+    yield read_text_document(shown, data, fmt, options)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
