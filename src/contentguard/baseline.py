@@ -94,8 +94,16 @@ def _normalize(text: str) -> str:
 
 
 def fingerprint(finding: Finding, field_text: str) -> str:
-    """The content hash of a finding: rule id, normalized text, a little normalized context."""
-    before = _normalize(field_text[max(0, finding.start - 3 * CONTEXT_CHARS):finding.start])[-CONTEXT_CHARS:]
-    after = _normalize(field_text[finding.end:finding.end + 3 * CONTEXT_CHARS])[:CONTEXT_CHARS]
+    """The content hash of a finding: rule id, normalized text, a little normalized context.
+
+    The context stays on the finding's own line, so that editing the lines around it does not
+    turn an accepted finding into a new one.
+    """
+    line_start = field_text.rfind("\n", 0, finding.start) + 1
+    line_end = field_text.find("\n", finding.end)
+    line_end = len(field_text) if line_end < 0 else line_end
+    window = 3 * CONTEXT_CHARS  # raw characters read to get CONTEXT_CHARS once whitespace is gone
+    before = _normalize(field_text[max(line_start, finding.start - window):finding.start])[-CONTEXT_CHARS:]
+    after = _normalize(field_text[finding.end:min(line_end, finding.end + window)])[:CONTEXT_CHARS]
     material = "\x1f".join((finding.rule_id, finding.field, _normalize(finding.text), before, after))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]

@@ -242,12 +242,30 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
     if mask:
         kept = [masked_finding(f) for f in kept]
         suppressed = [masked_finding(f) for f in suppressed]  # type: ignore[misc]
+        risk = masked_risk(risk, report.findings)
     errors = (*report.errors, *(ReportError(code="input", message=warning) for warning in unit.warnings))
     return DocumentResult(
         path=unit.path, record=unit.record_line, id=document.id, kind=document.kind, platform=document.platform,
         encoding=unit.encoding, decision=decision, risk=risk, fails=blocks(report, fail_on),
         findings=tuple(kept), suppressed=tuple(suppressed), errors=errors, sentiment=report.sentiment,
     )
+
+
+def masked_risk(risk, findings) -> Any:
+    """The risk with personal information masked in its explanation, which quotes the findings."""
+    from .formats import is_privacy, mask
+
+    texts = {f.text: mask(f.text) for f in findings if is_privacy(f.category) and f.text}
+    if not texts:
+        return risk
+
+    def hide(value: str) -> str:
+        for text, hidden in texts.items():
+            value = value.replace(text, hidden)
+        return value
+
+    return risk.model_copy(update={"explanation": hide(risk.explanation),
+                                   "contributions": tuple(hide(c) for c in risk.contributions)})
 
 
 def _workers(value: int) -> int:
@@ -429,6 +447,9 @@ def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
         if mask and is_privacy(finding.category):
             replacement = mask_text(original_text)
         span = unit.locator.source_span(finding.field, finding.start, finding.end)
+        if span is not None and unit.source_text is not None and unit.format == "html" \
+                and unit.source_text.text[span[0]:span[1]] != original_text:
+            span = None  # the words run across tags or entities: rewriting them would break the markup
         if replacement is None or span is None:
             tip = f" — {finding.suggestion}" if finding.suggestion else ""
             advice.append(f"{where}: {finding.rule_id}: {finding.message}{tip}")
@@ -525,7 +546,7 @@ def explain(rule_id: str, packs: tuple[str, ...], rules_dir: str | None, config_
         compiled = guard.rule(rule_id)
     except KeyError:
         known = [c.rule.id for c in guard.rules]
-        close = difflib.get_close_matches(rule_id, known, n=3, cutoff=0.5)
+        close = difflib.get_close_matches(rule_id, known, n=3, cutoff=0.8)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `contentguard rules` lists them"
         raise CliError(f"unknown rule {rule_id!r}{hint}") from None
     rule = compiled.rule
