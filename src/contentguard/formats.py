@@ -461,8 +461,8 @@ def render_summary(summary: Summary, color: bool = False) -> str:
         style(f"{decision} {summary.decisions.get(decision, 0)}", fg=_DECISION_COLOURS[decision])
         if summary.decisions.get(decision) else f"{decision} 0" for decision in DECISIONS))
     for error in summary.errors:
-        lines.append(f"  {style('note', fg='yellow')}        {error.code} in {error.documents} document(s), first "
-                     f"{error.first}: {error.message}")
+        lines.append(f"  {style('note', fg='yellow')}        {error.code} ({error.documents} document(s), first "
+                     f"{error.first}): {error.message}")
     if summary.failed:
         verdict = style(f"FAIL: {summary.failed} document(s) at or above risk {summary.fail_on}", fg="red", bold=True)
     else:
