@@ -135,3 +135,13 @@ def test_mask_keeps_the_shape_of_personal_information():
     assert mask("zhang.san@example.com") == "zha**.***@******e.com"
     assert mask("张三丰") == "张**"
     assert mask("京A12345") == "京*****5"
+
+
+def test_fix_rewrites_only_replacements_never_advice():
+    Path("post.txt").write_text("最佳选择，顶级做工，国家级品质，极品口感，至尊享受。\n", encoding="utf-8")
+    result = run("fix", "--packs", str(DATA / "fix_pack.yaml"), "post.txt")
+    assert "+较好选择，高品质做工，国家级品质，极品口感，至尊享受。" in result.stdout.splitlines()
+    advice = result.stderr.splitlines()
+    assert any(line.startswith("post.txt:1:11: fixes/superlatives") and '改为"优质""精选"' in line for line in advice)
+    assert any(line.startswith("post.txt:1:17: fixes/superlatives") and "写明具体参数" in line for line in advice)
+    assert any(line.startswith("post.txt:1:22: fixes/superlatives") and "删去“至尊”" in line for line in advice)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 import time
 from collections import deque
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from .baseline import BaselineMatcher
     from .formats import DocumentResult, SkippedResult
     from .guard import Guard
-    from .inputs import InputOptions, Item, Unit
+    from .inputs import InputOptions, Item, ReadProgress, Unit
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FAIL_ON_LEVELS = ("low", "medium", "high")
@@ -141,11 +142,18 @@ def _input_options(kwargs: dict[str, Any]) -> InputOptions:
 # ---- the scan pipeline ---------------------------------------------------------------------------
 
 class Progress:
-    """A one-line counter on stderr for long batches: only on a terminal, only after a moment."""
+    """A progress bar on stderr for long batches: only on a terminal, only after a moment.
 
-    def __init__(self, stream: IO[str], enabled: bool, delay: float = 0.5):
+    The bar follows the bytes read of the input files (known before reading); with stdin in
+    the input it is a counter of documents.
+    """
+
+    WIDTH = 24
+
+    def __init__(self, stream: IO[str], enabled: bool, reading: ReadProgress | None = None, delay: float = 0.5):
         self.stream = stream
         self.enabled = enabled
+        self.reading = reading
         self.delay = delay
         self.started = time.monotonic()
         self.last = 0.0
@@ -165,9 +173,14 @@ class Progress:
             return
         self.last = now
         rate = self.documents / max(now - self.started, 1e-6)
+        fraction = self.reading.fraction if self.reading is not None else None
+        bar = ""
+        if fraction is not None:
+            filled = round(fraction * self.WIDTH)
+            bar = f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {fraction:>4.0%} "
         path = result.path if len(result.path) <= 40 else "…" + result.path[-39:]
         skipped = f", {self.skipped} skipped" if self.skipped else ""
-        self.stream.write(f"\r\x1b[2Kscanning: {self.documents} documents{skipped} ({rate:,.0f}/s)  {path}")
+        self.stream.write(f"\r\x1b[2Kscanning {bar}{self.documents} documents{skipped} ({rate:,.0f}/s)  {path}")
         self.stream.flush()
         self.shown = True
 
@@ -303,12 +316,14 @@ def scan(paths: tuple[str, ...], output_format: str, fail_on: str, workers: int,
 
     Formats by suffix: .txt, .md (front-matter title), .html (visible text), .jsonl / .csv / .tsv
     (batches of posts or comments). Files that are not text are reported as skipped.
+
+    Exit codes: 0 no document at or above --fail-on; 1 some are; 2 usage or configuration error.
     """
     options = _input_options(kwargs)
     baseline = _read_baseline(baseline_file) if baseline_file else None
     guard = load_guard(packs, rules_dir, config_file)
     from .formats import FORMATTERS, SarifFormatter, SummaryCounter
-    from .inputs import read_items
+    from .inputs import ReadProgress, read_items
 
     out = click.get_text_stream("stdout")
     err = click.get_text_stream("stderr")
@@ -319,9 +334,10 @@ def scan(paths: tuple[str, ...], output_format: str, fail_on: str, workers: int,
                                 suggest=suggest, **extra)
     counter = SummaryCounter(fail_on)
     show_progress = (not quiet) and (progress if progress is not None else err.isatty())
-    bar = Progress(err, show_progress, delay=0 if progress else 0.5)
+    reading = ReadProgress() if show_progress else None
+    bar = Progress(err, show_progress, reading, delay=0 if progress else 0.5)
     try:
-        for _, result in run_scan(guard, read_items(paths, options), _workers(workers), fail_on,
+        for _, result in run_scan(guard, read_items(paths, options, progress=reading), _workers(workers), fail_on,
                                   baseline.matcher() if baseline else None, mask):
             bar.update(result)
             counter.add(result)
@@ -468,19 +484,34 @@ def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
     return non_overlapping, advice
 
 
+_ADVICE_MARKS = re.compile(r"[，。；：,;:（）()！!？?…]|删|建议|请|避免|不得|写明")
+_ONE_QUOTED_ALTERNATIVE = re.compile(r'^(?:改为|改成|换成|替换为)\s*["“「『]([^"“”「」『』]+)["”」』]$')
+
+
 def term_replacement(guard: Guard, finding) -> str | None:
-    """The replacement a lexicon term names (``{term: 最好, suggestion: 很好}``), or None when the
-    suggestion is the rule's general advice. The engine does not tell the two apart in a Finding,
-    so a suggestion different from the rule's own is taken as the term's replacement."""
+    """The words a lexicon term names as its replacement (``{term: 最好, suggestion: 很好}`` or
+    ``改为“很好”``), or None when the suggestion is advice for a person.
+
+    A Finding does not say whether its suggestion is a replacement or advice, so: it must be
+    the term's own (not the rule's general suggestion), and be either bare words or a single
+    quoted alternative after 改为 — never a sentence, a choice of several, or an instruction.
+    """
     if not finding.suggestion:
         return None
     try:
         rule = guard.rule(finding.rule_id).rule
     except KeyError:
         return None
-    if rule.kind != "lexicon" or "{" in rule.suggestion or finding.suggestion == rule.suggestion:
+    if rule.kind != "lexicon" or finding.suggestion.strip() == rule.suggestion.strip():
         return None
-    return finding.suggestion
+    suggestion = finding.suggestion.strip()
+    quoted = _ONE_QUOTED_ALTERNATIVE.match(suggestion)
+    if quoted:
+        return quoted.group(1).strip()
+    if _ADVICE_MARKS.search(suggestion) or any(q in suggestion for q in '"“”「」『』') or len(suggestion) > 12 \
+            or suggestion.startswith(("改为", "改成", "换成", "替换为", "可改")):
+        return None
+    return suggestion
 
 
 def apply_rewrites(text: str, rewrites: list[tuple[int, int, str]]) -> str:

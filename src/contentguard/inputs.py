@@ -26,7 +26,7 @@ import sys
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -887,18 +887,57 @@ def _prefixes(relative: Path) -> list[Path]:
     return [Path(*parts[: i + 1]) for i in range(len(parts))]
 
 
-def read_items(paths: Sequence[str], options: InputOptions, stdin: BinaryIO | None = None) -> Iterator[Item]:
-    """Every document (or skipped file/record) of the given paths, in order, streaming."""
-    for shown, path in iter_paths(paths, options):
+class ReadProgress:
+    """How far reading has got, in bytes of the input files, for a progress bar."""
+
+    def __init__(self) -> None:
+        self.total_bytes: int | None = 0  # None when unknown (stdin)
+        self.finished_bytes = 0
+        self._stream: BinaryIO | None = None
+
+    @property
+    def fraction(self) -> float | None:
+        if not self.total_bytes:
+            return None
+        done = self.finished_bytes
+        if self._stream is not None:
+            try:
+                done += self._stream.tell()
+            except (OSError, ValueError):  # closed, or not seekable
+                pass
+        return min(1.0, done / self.total_bytes)
+
+
+def read_items(paths: Sequence[str], options: InputOptions, stdin: BinaryIO | None = None,
+               progress: ReadProgress | None = None) -> Iterator[Item]:
+    """Every document (or skipped file/record) of the given paths, in order, streaming.
+
+    With ``progress``, the paths are listed first so that their total size is known.
+    """
+    listed: Iterable[tuple[str, Path | None]] = iter_paths(paths, options)
+    if progress is not None:
+        listed = list(listed)
+        progress.total_bytes = None if any(path is None for _, path in listed) else sum(
+            _size(path) for _, path in listed if path is not None)
+    for shown, path in listed:
         if path is None:
             name = options.stdin_filename or "<stdin>"
             yield from _read_stream(name, format_of(options.stdin_filename or "stdin.txt"),
                                     stdin or sys.stdin.buffer, options)
             continue
-        yield from read_file(shown, path, options)
+        yield from read_file(shown, path, options, progress)
+        if progress is not None:
+            progress.finished_bytes += _size(path)
 
 
-def read_file(shown: str, path: Path, options: InputOptions) -> Iterator[Item]:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def read_file(shown: str, path: Path, options: InputOptions, progress: ReadProgress | None = None) -> Iterator[Item]:
     fmt = format_of(path.name)
     try:
         if fmt not in BATCH_FORMATS:
@@ -908,7 +947,13 @@ def read_file(shown: str, path: Path, options: InputOptions) -> Iterator[Item]:
                                      f"for one document (raise it with --max-file-size)")
                 return
         with open(path, "rb") as stream:
-            yield from _read_stream(shown, fmt, stream, options)
+            if progress is not None:
+                progress._stream = stream
+            try:
+                yield from _read_stream(shown, fmt, stream, options)
+            finally:
+                if progress is not None:
+                    progress._stream = None
     except IsADirectoryError:
         yield Skipped(shown, "is a directory")
     except OSError as exc:
