@@ -155,3 +155,20 @@ def test_a_guard_with_no_packs_checks_and_passes():
     guard = contentguard.load(packs=[])
     report = guard.check("任何文字")
     assert report.findings == () and report.risk.level == "none"
+
+
+def test_context_windows_clause_sentence_and_combination_in_one_sentence():
+    pack = {"pack": "t", "rules": [
+        {"id": "t/clause", "kind": "lexicon", "category": "exaggeration", "severity": 2, "message": "{match}",
+         "terms": ["最好"], "allow_contexts": [{"terms": ["理念"], "within": "clause"}]},
+        {"id": "t/sentence", "kind": "lexicon", "category": "exaggeration", "severity": 2, "message": "{match}",
+         "terms": ["第一"], "allow_contexts": [{"terms": ["理念"], "within": "sentence"}]},
+        {"id": "t/combo", "kind": "combination", "category": "platform", "severity": 2, "message": "{match}",
+         "all_of": [{"terms": ["转发"]}, {"terms": ["领取"]}], "within": "sentence"},
+    ]}
+    guard = contentguard.load(packs=[pack])
+    assert texts(guard, "我们的理念，做最好的", "t/clause") == ["最好"]
+    assert texts(guard, "我们的理念，做第一的", "t/sentence") == []
+    assert texts(guard, "我们的理念。做第一的", "t/sentence") == ["第一"]
+    assert texts(guard, "转发本文，即可领取", "t/combo") == ["转发本文，即可领取"]
+    assert texts(guard, "转发本文。到店领取", "t/combo") == []

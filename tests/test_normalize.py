@@ -41,10 +41,11 @@ def test_expanding_characters_keep_exact_maps():
     assert view.folded_to_original(0, 2) == (0, 1)  # both s come from ß
 
 
-def test_sentence_bounds_stop_at_hard_breaks():
-    view = _norm("第一句话。第二句，话")
+def test_clause_and_sentence_bounds():
+    view = _norm("第一句话。第二句，话！第三")
     start = view.folded.index("二")
-    assert view.sentence_bounds(start, start + 1) == (5, 8)
+    assert view.clause_bounds(start, start + 1) == (5, 8)
+    assert view.sentence_bounds(start, start + 1) == (5, 10)
 
 
 _cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)

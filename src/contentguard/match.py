@@ -315,9 +315,13 @@ class _FieldScan:
         candidates = []
         for anchor_start, anchor_end in occurrences[0]:
             span_start, span_end = anchor_start, anchor_end
+            region = None if isinstance(rule.within, int) else self._region(rule.within, anchor_start, anchor_end)
             for others in occurrences[1:]:
                 best = min(others, key=lambda o: max(0, o[0] - anchor_end, anchor_start - o[1]))
-                if max(0, best[0] - anchor_end, anchor_start - best[1]) > rule.within:
+                gap = max(0, best[0] - anchor_end, anchor_start - best[1])
+                if region is None and gap > rule.within:
+                    break
+                if region is not None and not (region[0] <= best[0] and best[1] <= region[1]):
                     break
                 span_start, span_end = min(span_start, best[0]), max(span_end, best[1])
             else:
@@ -339,13 +343,18 @@ class _FieldScan:
                 if any(scan.cue_occurrences(cue_id, errors) for scan in scans):
                     return True
                 continue
-            if within == "sentence":
-                low, high = self.text.sentence_bounds(start, end)
-            else:
-                low, high = max(0, start - within), end + within
+            low, high = self._region(within, start, end)
             if any(low <= o_start and o_end <= high for o_start, o_end in self.cue_occurrences(cue_id, errors)):
                 return True
         return False
+
+    def _region(self, within: int | str, start: int, end: int) -> tuple[int, int]:
+        """The folded span around ``[start, end)`` that a context or combination looks in."""
+        if within == "clause":
+            return self.text.clause_bounds(start, end)
+        if within == "sentence":
+            return self.text.sentence_bounds(start, end)
+        return max(0, start - within), end + within
 
     def cue_occurrences(self, cue_id: int, errors: list[ReportError]) -> list[tuple[int, int]]:
         cached = self.cue_hits.get(cue_id)

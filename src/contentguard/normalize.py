@@ -143,12 +143,22 @@ class NormalizedText:
 
     # ---- context ----------------------------------------------------------------------------
     @cached_property
-    def _break_positions(self) -> tuple[int, ...]:
+    def _clause_breaks(self) -> tuple[int, ...]:
         return tuple(m.start() for m in self._settings.hard_break_regex.finditer(self.folded))
 
+    @cached_property
+    def _sentence_breaks(self) -> tuple[int, ...]:
+        return tuple(m.start() for m in self._settings.sentence_end_regex.finditer(self.folded))
+
+    def clause_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The folded span of the clause (between hard breaks) that holds ``[start, end)``."""
+        return self._bounds(self._clause_breaks, start, end)
+
     def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
-        """The folded span of the sentence (between hard breaks) that holds ``[start, end)``."""
-        breaks = self._break_positions
+        """The folded span of the sentence (between sentence ends) that holds ``[start, end)``."""
+        return self._bounds(self._sentence_breaks, start, end)
+
+    def _bounds(self, breaks: tuple[int, ...], start: int, end: int) -> tuple[int, int]:
         k = bisect_right(breaks, start - 1)
         sentence_start = breaks[k - 1] + 1 if k > 0 else 0
         j = bisect_right(breaks, end - 1)

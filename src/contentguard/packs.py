@@ -52,8 +52,9 @@ class ContextCue(_Model):
 
     terms: tuple[str, ...] = ()
     pattern: str | None = None
-    # How far to look: a number of characters on each side, "sentence" or "document".
-    within: int | Literal["sentence", "document"] = "sentence"
+    # How far to look: a number of characters on each side, the "clause" (up to ， ； ： and the
+    # like), the "sentence" (up to 。！？；) or the whole "document" (every field).
+    within: int | Literal["clause", "sentence", "document"] = "sentence"
 
     @model_validator(mode="after")
     def _one_kind(self) -> ContextCue:
@@ -154,9 +155,17 @@ class PatternRule(_RuleBase):
 
 class CombinationRule(_RuleBase):
     kind: Literal["combination"]
-    # Every cue must occur, all within `within` characters of the first cue (the anchor).
+    # Every cue must occur within `within` characters of the first cue (the anchor), or in the
+    # anchor's "clause" or "sentence".
     all_of: tuple[ContextCue, ...] = Field(min_length=2)
-    within: int = Field(30, ge=1)
+    within: int | Literal["clause", "sentence"] = 30
+
+    @field_validator("within")
+    @classmethod
+    def _positive(cls, value):
+        if isinstance(value, int) and value < 1:
+            raise ValueError("within must be at least 1 character, or 'clause' or 'sentence'")
+        return value
 
 
 Rule = Annotated[LexiconRule | PatternRule | CombinationRule, Field(discriminator="kind")]

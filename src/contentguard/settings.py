@@ -16,11 +16,13 @@ class NormalizationSettings(BaseModel):
 
     # A regex (regex module, V1 syntax) for one character that may be skipped inside a term.
     noise: str
-    # A regex for one character that ends a sentence: terms never match across it and
-    # "sentence" context windows stop at it.
+    # A regex for one character that ends a clause: terms never match across it and
+    # "clause" context windows stop at it.
     hard_breaks: str
+    # A regex for one character that ends a sentence: "sentence" context windows stop at it.
+    sentence_ends: str = r"[。!?;\n]"
 
-    @field_validator("noise", "hard_breaks")
+    @field_validator("noise", "hard_breaks", "sentence_ends")
     @classmethod
     def _compiles(cls, value: str) -> str:
         try:
@@ -37,10 +39,14 @@ class NormalizationSettings(BaseModel):
     def hard_break_regex(self) -> regex.Pattern:
         return regex.compile(self.hard_breaks, regex.V1)
 
+    @cached_property
+    def sentence_end_regex(self) -> regex.Pattern:
+        return regex.compile(self.sentence_ends, regex.V1)
+
     def __getstate__(self):  # compiled patterns are rebuilt on demand after unpickling
         state = super().__getstate__()
         state["__dict__"] = {k: v for k, v in state["__dict__"].items()
-                             if k not in ("noise_regex", "hard_break_regex")}
+                             if k not in ("noise_regex", "hard_break_regex", "sentence_end_regex")}
         return state
 
 
