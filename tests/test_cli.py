@@ -321,9 +321,11 @@ def test_folders_are_walked_with_include_exclude_and_ignore_files(tmp_path):
         "docs/a.md", "docs/build/h.md", "docs/drafts/d.md", "docs/skip-me.md", "docs/sub/b.txt", "docs/sub/c.html"]
     _, output = scan_json("docs", "--include", "*.rst", "--include", "*.py")
     assert [d["path"] for d in output["documents"]] == ["docs/e.py", "docs/f.rst"]
-    # A file named on the command line is read whatever its suffix (as plain text).
-    _, output = scan_json("docs/f.rst")
+    # A file named on the command line is read whatever its suffix (as plain text), once.
+    _, output = scan_json("docs/f.rst", "docs/f.rst", "docs/a.md", "docs")
     assert output["documents"][0]["findings"][0]["text"] == "网赌"
+    assert [d["path"] for d in output["documents"]].count("docs/a.md") == 1
+    assert [d["path"] for d in output["documents"]].count("docs/f.rst") == 1
 
 
 def test_gitignore_above_the_scanned_folder_applies_inside_a_git_work_tree(tmp_path):

@@ -845,7 +845,9 @@ def iter_paths(paths: Sequence[str], options: InputOptions) -> Iterator[tuple[st
         if not root.is_dir():
             if exclude is not None and exclude.match_file(display_path(root)):
                 continue
-            yield display_path(root), root
+            if root.resolve() not in seen:  # a file named twice, or named and inside a folder given
+                seen.add(root.resolve())
+                yield display_path(root), root
             continue
         ancestors = _ancestor_ignore_folders(root)
         resolved_root = root.resolve()
