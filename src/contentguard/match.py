@@ -19,6 +19,7 @@ import regex
 from .document import Document
 from .document import Field as DocumentField
 from .errors import PackError
+from .literals import required_literals
 from .normalize import NormalizedText, compact
 from .packs import CombinationRule, ContextCue, LexiconRule, Pack, PatternRule, Term
 from .report import Finding, ReportError
@@ -27,7 +28,7 @@ from .tokenize import WordSegmenter
 from .validators import VALIDATORS
 
 # Target kinds stored in the automaton.
-_TERM, _ALLOW, _CUE = 0, 1, 2
+_TERM, _ALLOW, _CUE, _GATE = 0, 1, 2, 3
 _GLOBAL = -1
 
 
@@ -43,6 +44,8 @@ class CompiledRule:
     allow_cues: tuple[int, ...] = ()
     all_of_cues: tuple[int, ...] = ()
     validator: Callable[[str], bool] | None = None
+    # Per pattern: the gate that must be open for it to run (None: always runs).
+    pattern_gates: tuple[int | None, ...] = ()
 
     def __getstate__(self):
         return {name: getattr(self, name) for name in self.__slots__ if name not in ("patterns", "validator")}
@@ -60,12 +63,14 @@ class CompiledRule:
 class _Cue:
     spec: ContextCue
     pattern: regex.Pattern | None  # for pattern cues; term cues come from the automaton
+    gate: int | None = None
 
     def __getstate__(self):
-        return {"spec": self.spec}
+        return {"spec": self.spec, "gate": self.gate}
 
     def __setstate__(self, state):
         object.__setattr__(self, "spec", state["spec"])
+        object.__setattr__(self, "gate", state["gate"])
         object.__setattr__(self, "pattern", _compile_cue(state["spec"]))
 
 
@@ -117,9 +122,28 @@ class Matcher:
                 raise PackError(f"{where}: term {text!r} is empty once normalized (only noise characters)")
             targets[key].append(target)
 
+        gate_count = 0
+
+        def add_gate(pattern: str) -> int | None:
+            """A gate for a pattern: opened by any of its required literals (see literals.py)."""
+            nonlocal gate_count
+            literals = required_literals(pattern)
+            if not literals:
+                return None
+            # Patterns see the folded view, the automaton the compact one: a literal present in
+            # the folded text is present in the compact text once its noise is removed.
+            keys = {norm.noise_regex.sub("", literal.lower()) for literal in literals}
+            if "" in keys:
+                return None
+            gate = gate_count
+            gate_count += 1
+            for key in keys:
+                targets[key].append((_GATE, gate, None))
+            return gate
+
         def add_cue(spec: ContextCue, rule_index: int, where: str) -> int:
             cue_id = len(cues)
-            cues.append(_Cue(spec, _compile_cue(spec)))
+            cues.append(_Cue(spec, _compile_cue(spec), add_gate(spec.pattern) if spec.pattern else None))
             for word in spec.terms:
                 add_key(word, (_CUE, rule_index, cue_id), where)
             return cue_id
@@ -133,6 +157,7 @@ class Matcher:
                 allow_cues = tuple(add_cue(cue, index, where) for cue in rule.allow_contexts)
                 all_of = ()
                 patterns: tuple[regex.Pattern, ...] = ()
+                gates: tuple[int | None, ...] = ()
                 validator = None
                 if isinstance(rule, LexiconRule):
                     if not rule.terms:
@@ -142,14 +167,18 @@ class Matcher:
                         segmenter_words.add(compact(term.term, norm))
                 elif isinstance(rule, PatternRule):
                     patterns = _compile_patterns(rule)
+                    gates = tuple(add_gate(p) for p in rule.patterns)
                     validator = VALIDATORS[rule.validator] if rule.validator else None
                 else:
                     all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
-                rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator))
+                rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates))
         for word in global_allow:
             add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
 
         self.rules: tuple[CompiledRule, ...] = tuple(rules)
+        # Rules that may match without any of their words in the text: patterns and combinations.
+        self._wordless_rules: tuple[CompiledRule, ...] = tuple(
+            r for r in rules if not isinstance(r.rule, LexiconRule))
         self._cues: tuple[_Cue, ...] = tuple(cues)
         self._targets: dict[str, tuple[tuple[int, int, Any], ...]] = {k: tuple(v) for k, v in targets.items()}
         self._automaton = self._build_automaton()
@@ -189,7 +218,7 @@ class Matcher:
         findings: list[Finding] = []
         errors: list[ReportError] = []
         for scan in scans:
-            for compiled in self.rules:
+            for compiled in scan.rules_that_may_match():
                 rule = compiled.rule
                 wanted = rule_filter(compiled) if rule_filter else rule.enabled
                 if not wanted or scan.scope not in rule.scope:
@@ -236,19 +265,38 @@ class _FieldScan:
         term_cues: dict[int, list[tuple[int, int]]] = defaultdict(list)
         folded = text.folded
         automaton = self.matcher._automaton
+        open_gates: set[int] = set()
         for end_index, (length, key, targets) in automaton.iter(text.compact) if automaton else ():
+            if targets[0][0] == _GATE and len(targets) == 1:
+                open_gates.add(targets[0][1])  # the common case: a gate literal and nothing else
+                continue
             c_start, c_end = end_index - length + 1, end_index + 1
             f_start, f_end = text.compact_to_folded(c_start, c_end)
-            if not self._whole_word(key, folded, f_start, f_end):
-                continue
+            whole_word = self._whole_word(key, folded, f_start, f_end)
             for kind, rule_index, payload in targets:
-                if kind == _TERM:
+                if kind == _GATE:
+                    open_gates.add(rule_index)
+                elif not whole_word:
+                    continue
+                elif kind == _TERM:
                     self.term_hits[rule_index].append((c_start, c_end, key, payload))
                 elif kind == _ALLOW:
                     self.allow_spans[rule_index].append((f_start, f_end))
                 else:
                     term_cues[payload].append((f_start, f_end))
         self._term_cues = term_cues
+        self._open_gates = open_gates
+
+    def rules_that_may_match(self) -> list[CompiledRule]:
+        """Lexicon rules with a hit, and the pattern and combination rules whose gates are open."""
+        rules = self.matcher.rules
+        chosen = [rules[index] for index in self.term_hits]
+        for compiled in self.matcher._wordless_rules:
+            gates = compiled.pattern_gates
+            if gates and all(gate is not None and gate not in self._open_gates for gate in gates):
+                continue
+            chosen.append(compiled)
+        return chosen
 
     @staticmethod
     def _whole_word(key: str, folded: str, start: int, end: int) -> bool:
@@ -288,7 +336,9 @@ class _FieldScan:
         on_compact = rule.skip_noise
         subject = self.text.compact if on_compact else self.text.folded
         candidates = []
-        for pattern in compiled.patterns:
+        for pattern, gate in zip(compiled.patterns, compiled.pattern_gates or (None,) * len(compiled.patterns)):
+            if gate is not None and gate not in self._open_gates:
+                continue  # none of the strings every match must contain is in the text
             try:
                 for match in pattern.finditer(subject, timeout=self.matcher.settings.matching.pattern_timeout_seconds):
                     start, end = match.span(rule.group)
@@ -309,9 +359,14 @@ class _FieldScan:
 
     def combination_candidates(self, compiled: CompiledRule, errors: list[ReportError]) -> list[_Candidate]:
         rule: CombinationRule = compiled.rule  # type: ignore[assignment]
-        occurrences = [self.cue_occurrences(cue_id, errors) for cue_id in compiled.all_of_cues]
-        if not all(occurrences):
-            return []
+        # Word cues first: they are already known, and one missing cue ends the search.
+        cue_ids = sorted(compiled.all_of_cues[1:], key=lambda c: self.matcher._cues[c].pattern is not None)
+        occurrences = []
+        for cue_id in (compiled.all_of_cues[0], *cue_ids):
+            found = self.cue_occurrences(cue_id, errors)
+            if not found:
+                return []
+            occurrences.append(found)
         candidates = []
         for anchor_start, anchor_end in occurrences[0]:
             span_start, span_end = anchor_start, anchor_end
@@ -363,6 +418,8 @@ class _FieldScan:
         cue = self.matcher._cues[cue_id]
         if cue.pattern is None:
             found = sorted(set(self._term_cues.get(cue_id, ())))
+        elif cue.gate is not None and cue.gate not in self._open_gates:
+            found = []
         else:
             found = []
             try:

@@ -1,0 +1,108 @@
+"""Required literals of a regular expression, used to skip patterns that cannot match (stage match).
+
+A pattern such as ``(?:采购价|进货价)\\s*\\d+`` can only match a text that contains 采购价 or
+进货价. Compiling the ruleset works out such a set of strings for each pattern; the strings join
+the one Aho-Corasick automaton, and a field runs a pattern only when the scan has seen one of
+them. The analysis is conservative: when it cannot be sure (syntax only the ``regex`` module
+knows, a class too large to list) it gives no set and the pattern always runs.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    try:
+        from re import _constants as sre_constants  # Python >= 3.11
+        from re import _parser as sre_parse
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants  # type: ignore[no-redef]
+        import sre_parse  # type: ignore[no-redef]
+
+# Larger sets select little and cost automaton entries.
+_MAX_STRINGS = 64
+_MAX_CLASS = 16
+
+Literals = frozenset[str]
+
+
+def required_literals(pattern: str) -> Literals | None:
+    """Strings of which every match of ``pattern`` contains at least one, or None if unknown."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
+        return None
+    found = _sequence(list(parsed))
+    if not found or "" in found:
+        return None
+    return frozenset(found)
+
+
+def _sequence(items: list) -> set[str] | None:
+    candidates: list[set[str]] = []
+    run: set[str] = {""}
+
+    def flush() -> None:
+        nonlocal run
+        if run != {""}:
+            candidates.append(run)
+        run = {""}
+
+    for op, value in items:
+        chars = _characters(op, value)
+        if chars is not None:
+            extended = {prefix + ch for prefix in run for ch in chars}
+            if len(extended) > _MAX_STRINGS:
+                flush()
+                run = set(chars)
+            else:
+                run = extended
+            continue
+        flush()
+        inner = _mandatory(op, value)
+        if inner:
+            candidates.append(inner)
+    flush()
+    if not candidates:
+        return None
+    # The most selective: the longest shortest string, then the fewest strings.
+    return max(candidates, key=lambda strings: (min(map(len, strings)), -len(strings)))
+
+
+def _characters(op, value) -> set[str] | None:
+    """The characters one fixed-width item may be, when it is a literal or a small class."""
+    if op is sre_constants.LITERAL:
+        return {chr(value)}
+    if op is sre_constants.IN:
+        chars: set[str] = set()
+        for kind, item in value:
+            if kind is sre_constants.LITERAL:
+                chars.add(chr(item))
+            elif kind is sre_constants.RANGE and item[1] - item[0] < _MAX_CLASS:
+                chars.update(chr(c) for c in range(item[0], item[1] + 1))
+            else:
+                return None
+            if len(chars) > _MAX_CLASS:
+                return None
+        return chars
+    return None
+
+
+def _mandatory(op, value) -> set[str] | None:
+    """Required strings of a group, an alternation or a repeat that must occur at least once."""
+    if op is sre_constants.SUBPATTERN:
+        return _sequence(list(value[-1]))
+    if op is sre_constants.BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            strings = _sequence(list(branch))
+            if not strings:
+                return None
+            union |= strings
+        return union if len(union) <= _MAX_STRINGS else None
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or op is getattr(
+            sre_constants, "POSSESSIVE_REPEAT", None):
+        minimum, _, body = value
+        return _sequence(list(body)) if minimum >= 1 else None
+    return None
