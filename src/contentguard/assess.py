@@ -18,6 +18,7 @@ from .document import Document
 from .errors import ConfigError
 from .report import Decision, Finding, Risk, RiskLevel
 from .score import Sentiment
+from .yamlio import load_yaml
 
 _LEVEL_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
 
@@ -69,7 +70,7 @@ class RiskMatrix(_Frozen):
     @classmethod
     def from_file(cls, path: Path) -> RiskMatrix:
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+            data = load_yaml(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read risk matrix: {exc}") from exc
         try:
@@ -103,13 +104,14 @@ class RiskMatrix(_Frozen):
             scope = document.scope_of(finding.field)
             impact = _clip(finding.severity + self.impact.field.get(scope, 0) + platform_bonus)
             base = self.likelihood.evidence.get(finding.evidence, 3)
-            agree = max((bonus for count, bonus in self.likelihood.agreement.items()
-                         if per_category[finding.category.split(".", 1)[0]] >= count), default=0)
+            same_category = per_category[finding.category.split(".", 1)[0]]
+            agree = max((bonus for count, bonus in self.likelihood.agreement.items() if same_category >= count),
+                        default=0)
             likelihood = _clip(round(base * finding.confidence) + agree + sentiment_bonus)
             level = self.level(impact, likelihood)
             why = (f"{finding.rule_id}「{finding.text}」: 影响 {impact} (严重度 {finding.severity}, {scope} "
                    f"{self.impact.field.get(scope, 0):+d}, 平台 {platform_bonus:+d}); 可能性 {likelihood} "
-                   f"(证据 {finding.evidence} {base}×{finding.confidence:g}, 同类 {per_category[finding.category.split('.', 1)[0]]} 条 +{agree}"
+                   f"(证据 {finding.evidence} {base}×{finding.confidence:g}, 同类 {same_category} 条 +{agree}"
                    + (f", {sentiment_note}" if sentiment_bonus else "") + f") → {level}")
             contributions.append(why)
             rank = (_LEVEL_ORDER[level], impact, likelihood)

@@ -249,9 +249,8 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
             kept_original.append(finding)
     risk, decision = report.risk, report.decision
     if suppressed:
-        risk, decision = guard.matrix.assess(document, kept_original, report.sentiment,
-                                             guard.config.platform_weights)
-        report = report.model_copy(update={"risk": risk, "decision": decision, "findings": tuple(kept_original)})
+        report = guard.regrade(report, kept_original)
+        risk, decision = report.risk, report.decision
     if mask:
         kept = [masked_finding(f) for f in kept]
         suppressed = [masked_finding(f) for f in suppressed]  # type: ignore[misc]

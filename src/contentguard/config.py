@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
+from .yamlio import load_yaml
 
 CONFIG_FILE_NAMES = ("contentguard.yaml", "contentguard.yml", ".contentguard.yaml")
 
@@ -86,7 +87,7 @@ def load_config(source: Config | Mapping[str, Any] | str | Path | None) -> Confi
             raise ConfigError(f"{path}: cannot read TOML: {exc}") from exc
     else:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read YAML: {exc}") from exc
     if not isinstance(data, dict):

@@ -38,7 +38,7 @@ from .packs import (
     shipped_pack_dir,
     shipped_pack_names,
 )
-from .report import Report, ReportError, Risk, RulesetInfo
+from .report import Finding, Report, ReportError, Risk, RulesetInfo
 from .resources import data_dir
 from .score import ModelError, Sentiment, SentimentModel
 from .settings import RulesetSettings
@@ -259,15 +259,13 @@ class Guard:
             if document is None:
                 matched.append(None)
                 continue
-            fields = [(name, NormalizedText(value, self._matcher.settings.normalization))
-                      for name, value in document.fields()]
-            matched.append(self._matcher.scan(document, fields))
+            matched.append(self._matcher.scan(document, self._normalized_fields(document)))
 
         sentiments: list[Sentiment | None] = [None] * len(documents)
         sentiment_error: ReportError | None = None
         policy = self._config.sentiment
-        bodies = [(i, d.body) for i, d in enumerate(documents)
-                  if d is not None and d.body.strip() and (policy == "all" or policy == "comments" and d.kind == "comment")]
+        bodies = [(i, d.body) for i, d in enumerate(documents) if d is not None and d.body.strip()
+                  and (policy == "all" or (policy == "comments" and d.kind == "comment"))]
         if bodies:
             try:
                 predicted = self._sentiment().predict([body for _, body in bodies])
@@ -290,6 +288,16 @@ class Guard:
                                   risk=risk, sentiment=sentiment, ruleset=self._info))
         return reports
 
+    def _normalized_fields(self, document: Document) -> list[tuple[str, NormalizedText]]:
+        settings = self._matcher.settings.normalization
+        return [(name, NormalizedText(value, settings)) for name, value in document.fields()]
+
+    def regrade(self, report: Report, findings: Sequence[Finding]) -> Report:
+        """The report graded again on the matrix with only ``findings`` (e.g. after suppressions)."""
+        document = Document(id=report.id, kind=report.kind, platform=report.platform)  # type: ignore[arg-type]
+        risk, decision = self._matrix.assess(document, findings, report.sentiment, self._config.platform_weights)
+        return report.model_copy(update={"findings": tuple(findings), "risk": risk, "decision": decision})
+
     def _error_report(self, problem: ReportError | None) -> Report:
         # Nothing was checked, so nothing may pass unseen: a person reviews it.
         error = problem or ReportError(code="invalid-document", message="invalid document")
@@ -311,14 +319,12 @@ class Guard:
                 for example in examples:
                     count += 1
                     document = _example_document(example, rule.scope[0])
-                    fields = [(name, NormalizedText(value, self._matcher.settings.normalization))
-                              for name, value in document.fields()]
-                    findings, _ = self._matcher.scan(document, fields, rule_filter=lambda c, i=compiled.index: c.index == i)
+                    findings, _ = self._matcher.scan(document, self._normalized_fields(document),
+                                                     rule_filter=lambda c, i=compiled.index: c.index == i)
                     found = tuple(f.text for f in findings)
                     if bool(found) != (expected == "match"):
-                        failures.append(ExampleFailure(rule.id, compiled.pack, expected,
-                                                       example if isinstance(example, str) else json.dumps(example, ensure_ascii=False),
-                                                       found))
+                        shown = example if isinstance(example, str) else json.dumps(example, ensure_ascii=False)
+                        failures.append(ExampleFailure(rule.id, compiled.pack, expected, shown, found))
         return count, failures
 
 

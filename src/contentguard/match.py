@@ -336,7 +336,7 @@ class _FieldScan:
         on_compact = rule.skip_noise
         subject = self.text.compact if on_compact else self.text.folded
         candidates = []
-        for pattern, gate in zip(compiled.patterns, compiled.pattern_gates or (None,) * len(compiled.patterns)):
+        for pattern, gate in zip(compiled.patterns, compiled.pattern_gates, strict=True):
             if gate is not None and gate not in self._open_gates:
                 continue  # none of the strings every match must contain is in the text
             try:
@@ -424,7 +424,8 @@ class _FieldScan:
             found = []
             try:
                 timeout = self.matcher.settings.matching.pattern_timeout_seconds
-                found = [m.span() for m in cue.pattern.finditer(self.text.folded, timeout=timeout) if m.end() > m.start()]
+                found = [m.span() for m in cue.pattern.finditer(self.text.folded, timeout=timeout)
+                         if m.end() > m.start()]
             except TimeoutError:
                 errors.append(ReportError(code="pattern-timeout", message=f"context pattern {cue.spec.pattern!r} "
                                           f"ran past its time limit on the {self.name}"))

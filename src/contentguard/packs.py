@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import regex
 import yaml
@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import PackError
 from .resources import data_dir
 from .validators import VALIDATORS
+from .yamlio import load_yaml
 
 Scope = Literal["title", "body", "comment"]
 ALL_SCOPES: tuple[Scope, ...] = ("title", "body", "comment")
@@ -191,7 +192,7 @@ class Pack(_Model):
 
 # ---- loading --------------------------------------------------------------------------------
 
-PackSource = Union[str, Path, Mapping[str, Any], Pack]
+PackSource = str | Path | Mapping[str, Any] | Pack
 
 
 def shipped_pack_dir() -> Path:
@@ -232,7 +233,7 @@ def load_pack_file(path: Path, lexicon_dirs: Iterable[Path] = ()) -> Pack:
 
 def _parse_yaml(text: str, origin: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""

@@ -10,6 +10,8 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .yamlio import load_yaml
+
 
 class NormalizationSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -75,7 +77,7 @@ class RulesetSettings(BaseModel):
         from .errors import PackError
 
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise PackError(f"{path}: cannot read ruleset manifest: {exc}") from exc
         try:
