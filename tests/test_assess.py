@@ -16,8 +16,9 @@ MATRIX = RiskMatrix.from_file(data_dir("rules") / "risk_matrix.yaml")
 
 
 def finding(severity: int, evidence: str = "exact", field: str = "body", category: str = "exaggeration",
-            confidence: float = 1.0) -> Finding:
-    return Finding(rule_id="t/r", category=category, severity=severity, field=field, start=0, end=1, text="x",
+            confidence: float = 1.0, start: int = 0) -> Finding:
+    return Finding(rule_id="t/r", category=category, severity=severity, field=field, start=start, end=start + 1,
+                   text="x",
                    message="m", evidence=evidence, confidence=confidence)
 
 
@@ -48,8 +49,10 @@ def test_no_findings_is_none_and_pass():
 def test_agreeing_findings_and_negative_comments_raise_likelihood():
     doc = Document(body="x", kind="comment")
     one, _ = MATRIX.assess(doc, [finding(3, category="abuse")], None)
-    two, _ = MATRIX.assess(doc, [finding(3, category="abuse")] * 2, None)
+    two, _ = MATRIX.assess(doc, [finding(3, category="abuse"), finding(3, category="abuse", start=5)], None)
     assert two.likelihood == one.likelihood + 1
+    same_span, _ = MATRIX.assess(doc, [finding(3, category="abuse")] * 2, None)
+    assert same_span.likelihood == one.likelihood  # two rules on one span are one piece of evidence
     angry = Sentiment(label="negative", scores={"negative": 0.9, "neutral": 0.05, "positive": 0.05})
     upset, _ = MATRIX.assess(doc, [finding(3, category="abuse")], angry)
     assert upset.likelihood == one.likelihood + 1 and "负面情绪" in upset.explanation

@@ -89,7 +89,9 @@ class RiskMatrix(_Frozen):
             return Risk(level="none", impact=0, likelihood=0, route=self.routes["none"],
                         explanation="无命中规则：风险等级 none。"), self.decisions["none"]
         platform_bonus = {**self.impact.platform, **(platform_weights or {})}.get(document.platform or "", 0)
-        per_category = Counter(f.category.split(".", 1)[0] for f in findings)
+        # Findings agree when they stand in different places: two rules on one span are one piece of evidence.
+        per_category = Counter(category for category, _, _ in
+                               {(f.category.split(".", 1)[0], f.field, f.start) for f in findings})
         sentiment_bonus, sentiment_note = 0, ""
         rule = self.likelihood.negative_sentiment
         if rule and sentiment and document.kind in rule.kinds:
