@@ -18,6 +18,7 @@ def test_wheel_carries_rules_lexicons_and_model(tmp_path):
     for folder in ("rules", "lexicons", "models"):
         shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / folder).rglob("*") if p.is_file()}
         assert shipped, f"{folder}/ is empty"
-        packaged = {n.removeprefix("contentguard/_data/") for n in names if n.startswith(f"contentguard/_data/{folder}/")}
+        prefix = f"contentguard/_data/{folder}/"
+        packaged = {n.removeprefix("contentguard/_data/") for n in names if n.startswith(prefix)}
         assert shipped <= packaged, f"missing from the wheel: {sorted(shipped - packaged)[:5]}"
     assert "contentguard/resources.py" in names
