@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contentguard import validators
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = (REPO_ROOT / "tests" / "data" / "devset.jsonl", REPO_ROOT / "tests" / "data" / "holdout.jsonl")
 
@@ -50,31 +52,9 @@ EXCERPT_CHARS = 60
 # numbers, tracking numbers) is NOT, so a detector that verifies checksums can tell them apart.
 # ---------------------------------------------------------------------------------------------
 
-GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-GB11643_CHECK_CHARS = "10X98765432"
-
-
-def gb11643_valid(number: str) -> bool:
-    """True if ``number`` is 17 digits plus a GB 11643-1999 check character (digit or X)."""
-    number = number.upper()
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        return False
-    pairs = zip(number[:17], GB11643_WEIGHTS, strict=True)
-    weighted_sum = sum(int(digit) * weight for digit, weight in pairs)
-    return GB11643_CHECK_CHARS[weighted_sum % 11] == number[17]
-
-
-def luhn_valid(number: str) -> bool:
-    """True if the all-digit ``number`` passes the Luhn (mod 10) check used by bank cards."""
-    if not number.isdigit():
-        return False
-    total = 0
-    for position, char in enumerate(reversed(number)):
-        digit = int(char)
-        if position % 2 == 1:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return total % 10 == 0
+# The engine's own validators: one implementation of each standard's check.
+gb11643_valid = validators.gb11643_id
+luhn_valid = validators.luhn
 
 
 # Digits possibly grouped by single spaces or hyphens ("6222 0212 ..."), optionally ending in X
