@@ -120,33 +120,20 @@ def _validate(data: dict, origin: str, base_dir: str) -> Config:
         raise ConfigError("\n".join(problems)) from None
 
 
-def watchlist_pack(watchlist: Watchlist) -> dict[str, Any] | None:
-    """The ``config`` pack built from a watchlist, or None when it is empty."""
+def watchlist_pack(watchlist: Watchlist, template_path: Path) -> dict[str, Any] | None:
+    """The ``config`` pack built from a watchlist and the rule templates in ``rules/watchlist.yaml``."""
+    try:
+        templates = load_yaml(template_path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{template_path}: cannot read the watchlist rule templates: {exc}") from exc
     rules = []
-    if watchlist.confidential:
-        rules.append({
-            "id": "config/confidential-watchlist", "kind": "lexicon", "category": "confidentiality",
-            "severity": 5, "terms": list(watchlist.confidential),
-            "message": "出现公司保密观察名单中的内容「{match}」（项目代号、未发布产品或计划）",
-            "suggestion": "删除该内容，未经批准不得对外披露",
-            "clause": "公司自媒体管理制度 保密性原则",
-        })
-    if watchlist.partners:
-        rules.append({
-            "id": "config/partner-watchlist", "kind": "lexicon", "category": "confidentiality",
-            "severity": 3, "terms": list(watchlist.partners),
-            "message": "提及客户、供应商或合作方「{match}」，合作信息属商业秘密",
-            "suggestion": "确认对方同意且信息已公开后再发布，否则删除或匿名化",
-            "clause": "公司自媒体管理制度 保密性原则（供应商及合作方信息）",
-        })
-    if watchlist.brands:
-        rules.append({
-            "id": "config/brand-mention", "kind": "lexicon", "category": "brand-mention",
-            "severity": 1, "scope": ["comment"], "terms": list(watchlist.brands),
-            "message": "评论提及品牌「{match}」，纳入舆情监测",
-            "suggestion": "关注情绪倾向，负面时按舆情流程处理",
-            "clause": "公司自媒体管理制度 舆情监测",
-        })
+    for key in Watchlist.model_fields:
+        terms = getattr(watchlist, key)
+        if not terms:
+            continue
+        if key not in templates:
+            raise ConfigError(f"{template_path}: no rule template for watchlist key '{key}'")
+        rules.append({**templates[key], "terms": list(terms)})
     if not rules:
         return None
     return {"pack": "config", "description": "Built from the configuration's watchlist.", "rules": rules}

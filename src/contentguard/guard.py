@@ -81,7 +81,10 @@ def load(packs: Sequence[str | PackSource] | None = None, extra_packs: Iterable[
             loaded.extend(load_pack_source(item))
     for source in [*extra_packs, *(cfg.path(p) for p in cfg.extra_packs)]:
         loaded.extend(load_pack_source(source))
-    watch = watchlist_pack(cfg.watchlist)
+    templates = settings_dir / "watchlist.yaml"
+    if not templates.is_file():  # a company's rules folder may keep the shipped templates
+        templates = data_dir("rules") / "watchlist.yaml"
+    watch = watchlist_pack(cfg.watchlist, templates)
     if watch:
         loaded.append(load_pack_source(watch)[0])
 
