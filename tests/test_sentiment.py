@@ -1,0 +1,199 @@
+"""The sentiment stage with the real shipped model (no mocks)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from contentguard.resources import data_dir
+from contentguard.score import FORMAT_VERSION, HEADER_FILE_NAME, LABELS, ModelError, Sentiment, SentimentModel
+
+SHIPPED_MODEL_DIR = data_dir("models") / "sentiment"
+
+
+@pytest.fixture(scope="module")
+def model() -> SentimentModel:
+    return SentimentModel.load()
+
+
+@pytest.fixture()
+def model_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped model folder, free to damage."""
+    target = tmp_path / "sentiment"
+    shutil.copytree(SHIPPED_MODEL_DIR, target)
+    return target
+
+
+def _header(folder: Path) -> dict:
+    return json.loads((folder / HEADER_FILE_NAME).read_text(encoding="utf-8"))
+
+
+SAMPLE_TEXTS = [
+    "",
+    "   ",
+    "[哈哈][哈哈]",
+    "👍",
+    "http://t.cn/A6Pw9VWQ",
+    "//@某用户:转发微博",
+    "物流很快，包装完好，客服态度也很好，下次还会再来买。" * 20,
+    "ＡＢＣ１２３全角字符",
+]
+
+
+def test_scores_have_the_three_labels_and_sum_to_one(model: SentimentModel) -> None:
+    for sentiment in model.predict(SAMPLE_TEXTS):
+        assert set(sentiment.scores) == set(LABELS)
+        assert abs(sum(sentiment.scores.values()) - 1.0) < 1e-6
+        assert all(0.0 <= value <= 1.0 for value in sentiment.scores.values())
+        assert sentiment.scores[sentiment.label] == max(sentiment.scores.values())
+        Sentiment.model_validate(sentiment.model_dump())  # also valid when checked
+
+
+def test_batch_and_single_predictions_agree(model: SentimentModel) -> None:
+    texts = ["味道不错，送餐也快", "等了两个小时还没送到", "明天上午十点开会"]
+    assert model.predict(texts) == [model.predict_one(text) for text in texts]
+    assert model.predict([]) == []
+
+
+@pytest.mark.parametrize(
+    ("positive", "negative"),
+    [
+        ("好用", "不好用"),
+        ("满意", "很不满意"),
+        ("喜欢", "不喜欢"),
+        ("推荐", "不推荐"),
+        ("质量很好", "质量并不好"),
+        ("太好了", "太差了"),
+        ("这款耳机音质很好，推荐购买", "这款耳机音质并不好，不推荐购买"),
+        ("服务态度很好，我很满意", "服务态度一般，我很不满意"),
+        ("今天真开心[哈哈]", "今天真倒霉[泪]"),
+    ],
+)
+def test_negation_and_degree_pairs_get_opposite_labels(model: SentimentModel, positive: str, negative: str) -> None:
+    assert model.predict_one(positive).label == "positive", model.predict_one(positive)
+    assert model.predict_one(negative).label == "negative", model.predict_one(negative)
+
+
+@pytest.mark.parametrize(
+    "announcement",
+    [
+        "本周六上午九点门店正常营业。",
+        "新品发布会定于6月18日下午三点在上海举行。",
+        "下周一起，客服热线服务时间调整为8:00至20:00。",
+        "请各位会员于本月底前在小程序中完成信息核对。",
+        "【通知】五一假期期间，订单将于5月6日起统一发货。",
+    ],
+)
+def test_plain_announcements_are_neutral(model: SentimentModel, announcement: str) -> None:
+    assert model.predict_one(announcement).label == "neutral", model.predict_one(announcement)
+
+
+def test_sentiment_is_frozen(model: SentimentModel) -> None:
+    sentiment = model.predict_one("很好")
+    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error type is an implementation detail
+        sentiment.label = "negative"  # type: ignore[misc]
+
+
+def test_model_is_immutable(model: SentimentModel) -> None:
+    with pytest.raises(AttributeError):
+        model.path = Path("elsewhere")  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        model._coefficients[0, 0] = 1.0  # arrays are read-only
+
+
+def test_non_text_input_is_refused(model: SentimentModel) -> None:
+    with pytest.raises(TypeError):
+        model.predict("a single string, not a list")
+    with pytest.raises(TypeError):
+        model.predict([None])  # type: ignore[list-item]
+
+
+def test_pickling_round_trip_predicts_the_same(model: SentimentModel) -> None:
+    payload = pickle.dumps(model)
+    assert len(payload) < 2_000  # the arrays are reloaded from the file, not shipped
+    restored = pickle.loads(payload)
+    texts = ["这家店的服务真的太差了", "还不错，下次再来", "周一闭馆"]
+    assert restored.predict(texts) == model.predict(texts)
+    np.testing.assert_array_equal(restored.predict_proba(texts), model.predict_proba(texts))
+
+
+def test_concurrent_threads_get_the_same_answers(model: SentimentModel) -> None:
+    texts = ["好用", "不好用", "本周六上午九点门店正常营业。", "太差了[怒]"] * 50
+    expected = model.predict(texts)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: model.predict(texts), range(8)))
+    assert all(result == expected for result in results)
+
+
+def test_loads_from_a_folder_or_a_header_path(model_copy: Path) -> None:
+    assert SentimentModel.load(model_copy).predict_one("好用").label == "positive"
+    assert SentimentModel.load(model_copy / HEADER_FILE_NAME).header.format_version == FORMAT_VERSION
+
+
+def test_missing_model_file_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="missing") as error:
+        SentimentModel.load(tmp_path / "nowhere" / HEADER_FILE_NAME)
+    assert HEADER_FILE_NAME in str(error.value)
+
+
+def test_missing_arrays_file_names_the_file(model_copy: Path) -> None:
+    arrays_file = _header(model_copy)["arrays_file"]
+    (model_copy / arrays_file).unlink()
+    with pytest.raises(ModelError, match="missing") as error:
+        SentimentModel.load(model_copy)
+    assert arrays_file in str(error.value)
+
+
+def test_corrupt_header_names_the_file(model_copy: Path) -> None:
+    (model_copy / HEADER_FILE_NAME).write_text('{"format_version": 1, "labels": [', encoding="utf-8")
+    with pytest.raises(ModelError, match="corrupt") as error:
+        SentimentModel.load(model_copy)
+    assert HEADER_FILE_NAME in str(error.value)
+
+
+def test_damaged_arrays_file_names_the_file(model_copy: Path) -> None:
+    arrays_path = model_copy / _header(model_copy)["arrays_file"]
+    data = bytearray(arrays_path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    arrays_path.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="corrupt") as error:
+        SentimentModel.load(model_copy)
+    assert arrays_path.name in str(error.value)
+
+
+def test_unreadable_arrays_with_a_matching_checksum_are_reported_corrupt(model_copy: Path) -> None:
+    import hashlib
+
+    header = _header(model_copy)
+    arrays_path = model_copy / header["arrays_file"]
+    arrays_path.write_bytes(b"not an npz archive")
+    header["arrays_sha256"] = hashlib.sha256(arrays_path.read_bytes()).hexdigest()
+    (model_copy / HEADER_FILE_NAME).write_text(json.dumps(header), encoding="utf-8")
+    with pytest.raises(ModelError, match="corrupt") as error:
+        SentimentModel.load(model_copy)
+    assert arrays_path.name in str(error.value)
+
+
+def test_wrong_format_version_names_the_file_and_both_versions(model_copy: Path) -> None:
+    header = _header(model_copy)
+    header["format_version"] = FORMAT_VERSION + 1
+    (model_copy / HEADER_FILE_NAME).write_text(json.dumps(header), encoding="utf-8")
+    with pytest.raises(ModelError, match="format version") as error:
+        SentimentModel.load(model_copy)
+    message = str(error.value)
+    assert HEADER_FILE_NAME in message
+    assert str(FORMAT_VERSION + 1) in message and str(FORMAT_VERSION) in message
+
+
+def test_edited_cue_file_is_refused(model_copy: Path) -> None:
+    cues_path = model_copy / _header(model_copy)["cues_file"]
+    cues_path.write_text(cues_path.read_text(encoding="utf-8") + "negator\t甭想\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="retrain") as error:
+        SentimentModel.load(model_copy)
+    assert cues_path.name in str(error.value)
