@@ -9,6 +9,7 @@ knows, a class too large to list) it gives no set and the pattern always runs.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 with warnings.catch_warnings():
@@ -20,8 +21,12 @@ with warnings.catch_warnings():
         import sre_constants  # type: ignore[no-redef]
         import sre_parse  # type: ignore[no-redef]
 
-# Larger sets select little and cost automaton entries.
+_PROPERTY = re.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Z]")
+
+# Larger sets select little and cost automaton entries: a cap for the strings a run of
+# classes multiplies out to, and a looser one for the branches of an alternation.
 _MAX_STRINGS = 64
+_MAX_ALTERNATIVES = 512
 _MAX_CLASS = 16
 
 Literals = frozenset[str]
@@ -29,6 +34,9 @@ Literals = frozenset[str]
 
 def required_literals(pattern: str) -> Literals | None:
     """Strings of which every match of ``pattern`` contains at least one, or None if unknown."""
+    # Unicode properties (\p{Han}) are the regex module's: for this analysis any one of them is
+    # just "some character", which \w stands for (a class is never a required literal anyway).
+    pattern = _PROPERTY.sub(r"\\w", pattern)
     try:
         parsed = sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
@@ -100,7 +108,7 @@ def _mandatory(op, value) -> set[str] | None:
             if not strings:
                 return None
             union |= strings
-        return union if len(union) <= _MAX_STRINGS else None
+        return union if len(union) <= _MAX_ALTERNATIVES else None
     if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or op is getattr(
             sre_constants, "POSSESSIVE_REPEAT", None):
         minimum, _, body = value

@@ -123,6 +123,7 @@ class Matcher:
             targets[key].append(target)
 
         gate_count = 0
+        char_gates: list[tuple[int, str]] = []
 
         def add_gate(pattern: str) -> int | None:
             """A gate for a pattern: opened by any of its required literals (see literals.py)."""
@@ -137,8 +138,13 @@ class Matcher:
                 return None
             gate = gate_count
             gate_count += 1
-            for key in keys:
-                targets[key].append((_GATE, gate, None))
+            if all(len(key) == 1 for key in keys):
+                # Single characters (a digit, "+") would stop the automaton at every occurrence:
+                # a C-level ``in`` test per field is far cheaper.
+                char_gates.append((gate, "".join(sorted(keys))))
+            else:
+                for key in keys:
+                    targets[key].append((_GATE, gate, None))
             return gate
 
         def add_cue(spec: ContextCue, rule_index: int, where: str) -> int:
@@ -176,10 +182,27 @@ class Matcher:
             add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
 
         self.rules: tuple[CompiledRule, ...] = tuple(rules)
-        # Rules that may match without any of their words in the text: patterns and combinations.
-        self._wordless_rules: tuple[CompiledRule, ...] = tuple(
-            r for r in rules if not isinstance(r.rule, LexiconRule))
+        # Which pattern rules a field needs to try: those with an ungated pattern always, the rest
+        # when one of their gates opens; a combination when every one of its cues may be there.
+        always: list[int] = []
+        by_gate: dict[int, list[int]] = defaultdict(list)
+        combinations: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
+        for compiled in rules:
+            if isinstance(compiled.rule, PatternRule):
+                if any(gate is None for gate in compiled.pattern_gates):
+                    always.append(compiled.index)
+                for gate in set(compiled.pattern_gates) - {None}:
+                    by_gate[gate].append(compiled.index)
+            elif isinstance(compiled.rule, CombinationRule):
+                term_cues = tuple(c for c in compiled.all_of_cues if cues[c].pattern is None)
+                cue_gates = tuple(cues[c].gate for c in compiled.all_of_cues
+                                  if cues[c].pattern is not None and cues[c].gate is not None)
+                combinations.append((compiled.index, term_cues, cue_gates))
+        self._always_rules = tuple(always)
+        self._rules_by_gate = {gate: tuple(indexes) for gate, indexes in by_gate.items()}
+        self._combinations = tuple(combinations)
         self._cues: tuple[_Cue, ...] = tuple(cues)
+        self._char_gates: tuple[tuple[int, str], ...] = tuple(char_gates)
         self._targets: dict[str, tuple[tuple[int, int, Any], ...]] = {k: tuple(v) for k, v in targets.items()}
         self._automaton = self._build_automaton()
         self.segmenter = WordSegmenter(segmenter_words)
@@ -285,18 +308,23 @@ class _FieldScan:
                 else:
                     term_cues[payload].append((f_start, f_end))
         self._term_cues = term_cues
+        compact_text = text.compact
+        for gate, chars in self.matcher._char_gates:
+            if any(ch in compact_text for ch in chars):
+                open_gates.add(gate)
         self._open_gates = open_gates
 
     def rules_that_may_match(self) -> list[CompiledRule]:
-        """Lexicon rules with a hit, and the pattern and combination rules whose gates are open."""
-        rules = self.matcher.rules
-        chosen = [rules[index] for index in self.term_hits]
-        for compiled in self.matcher._wordless_rules:
-            gates = compiled.pattern_gates
-            if gates and all(gate is not None and gate not in self._open_gates for gate in gates):
-                continue
-            chosen.append(compiled)
-        return chosen
+        """Lexicon rules with a hit, pattern rules with an open gate, combinations with every cue possible."""
+        matcher = self.matcher
+        indexes = set(self.term_hits)
+        indexes.update(matcher._always_rules)
+        for gate in self._open_gates:
+            indexes.update(matcher._rules_by_gate.get(gate, ()))
+        for index, term_cues, cue_gates in matcher._combinations:
+            if all(c in self._term_cues for c in term_cues) and all(g in self._open_gates for g in cue_gates):
+                indexes.add(index)
+        return [matcher.rules[index] for index in sorted(indexes)]
 
     @staticmethod
     def _whole_word(key: str, folded: str, start: int, end: int) -> bool:
@@ -359,14 +387,15 @@ class _FieldScan:
 
     def combination_candidates(self, compiled: CompiledRule, errors: list[ReportError]) -> list[_Candidate]:
         rule: CombinationRule = compiled.rule  # type: ignore[assignment]
-        # Word cues first: they are already known, and one missing cue ends the search.
-        cue_ids = sorted(compiled.all_of_cues[1:], key=lambda c: self.matcher._cues[c].pattern is not None)
-        occurrences = []
-        for cue_id in (compiled.all_of_cues[0], *cue_ids):
-            found = self.cue_occurrences(cue_id, errors)
-            if not found:
+        # Word cues first: the automaton has found them already, and one missing cue ends the search.
+        cues = self.matcher._cues
+        by_cost = sorted(compiled.all_of_cues, key=lambda c: cues[c].pattern is not None)
+        found: dict[int, list[tuple[int, int]]] = {}
+        for cue_id in by_cost:
+            found[cue_id] = self.cue_occurrences(cue_id, errors)
+            if not found[cue_id]:
                 return []
-            occurrences.append(found)
+        occurrences = [found[cue_id] for cue_id in compiled.all_of_cues]
         candidates = []
         for anchor_start, anchor_end in occurrences[0]:
             span_start, span_end = anchor_start, anchor_end
