@@ -81,7 +81,9 @@ SUPPLEMENT_HELD_OUT_FRACTION = 0.2
 # drowned by ~60k reviews. Chosen on the validation splits (see the model card).
 DOMAIN_WEIGHT = {"review": 1.0, "weibo": 4.0, "supplement": 4.0}
 BALANCED_DOMAINS = frozenset({"review", "weibo"})
-FEATURE_SETTINGS = FeatureSettings(char_ngram_max=3, negation_window=3, negated_ngram_max=2, word_features=False)
+FEATURE_SETTINGS = FeatureSettings(
+    char_ngram_max=3, negation_window=3, negated_ngram_max=2, word_features=False, lexicon_features=True
+)
 MIN_DOCUMENT_FREQUENCY = 2
 REGULARIZATION_C = 10.0
 

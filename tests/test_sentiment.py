@@ -12,7 +12,15 @@ import numpy as np
 import pytest
 
 from contentguard.resources import data_dir
-from contentguard.score import FORMAT_VERSION, HEADER_FILE_NAME, LABELS, ModelError, Sentiment, SentimentModel
+from contentguard.score import (
+    EXTRACTOR_VERSION,
+    FORMAT_VERSION,
+    HEADER_FILE_NAME,
+    LABELS,
+    ModelError,
+    Sentiment,
+    SentimentModel,
+)
 
 SHIPPED_MODEL_DIR = data_dir("models") / "sentiment"
 
@@ -197,3 +205,12 @@ def test_edited_cue_file_is_refused(model_copy: Path) -> None:
     with pytest.raises(ModelError, match="retrain") as error:
         SentimentModel.load(model_copy)
     assert cues_path.name in str(error.value)
+
+
+def test_model_from_another_feature_extraction_version_is_refused(model_copy: Path) -> None:
+    header = _header(model_copy)
+    header["features"]["extractor_version"] = EXTRACTOR_VERSION - 1
+    (model_copy / HEADER_FILE_NAME).write_text(json.dumps(header), encoding="utf-8")
+    with pytest.raises(ModelError, match="feature extraction version") as error:
+        SentimentModel.load(model_copy)
+    assert HEADER_FILE_NAME in str(error.value)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import jieba
 
 __all__ = [
+    "EXTRACTOR_VERSION",
     "FORMAT_VERSION",
     "LABELS",
     "FeatureCues",
@@ -82,22 +83,31 @@ class Sentiment(pydantic.BaseModel):
 # --------------------------------------------------------------------------------------------------
 
 
+#: Version of what FeatureExtractor does with given settings and cues. Bump it whenever a code change
+#: alters the tokens of any text: a model trained with other tokens is then refused, not misread.
+EXTRACTOR_VERSION = 2
+
+
 class FeatureSettings(pydantic.BaseModel):
     """How texts become features; stored in the model header so prediction matches training."""
 
     model_config = pydantic.ConfigDict(frozen=True, extra="forbid")
 
+    extractor_version: int = pydantic.Field(EXTRACTOR_VERSION, description="see EXTRACTOR_VERSION")
     char_ngram_max: int = pydantic.Field(3, ge=1, le=5, description="character n-grams of length 1..n")
     negation_window: int = pydantic.Field(
         3, ge=0, le=8, description="characters after a negator that get negated features (0 = off)"
     )
     negated_ngram_max: int = pydantic.Field(2, ge=1, le=3, description="negated character n-grams 1..n")
-    word_features: bool = pydantic.Field(True, description="add jieba words of two or more characters")
+    word_features: bool = pydantic.Field(False, description="add jieba words of two or more characters")
+    lexicon_features: bool = pydantic.Field(
+        True, description="add shared tokens for cue-listed positive / negative words, negated in scope"
+    )
     max_char_repeat: int = pydantic.Field(3, ge=1, description="runs of one character are cut to this")
 
 
 class FeatureCues(pydantic.BaseModel):
-    """Negation and emoticon cues read from the cue file beside the model (see its header)."""
+    """Negation, emoticon and sentiment-word cues read from the cue file beside the model (see its header)."""
 
     model_config = pydantic.ConfigDict(frozen=True)
 
@@ -106,6 +116,8 @@ class FeatureCues(pydantic.BaseModel):
     scope_breaks: frozenset[str]
     emoticons_positive: frozenset[str]
     emoticons_negative: frozenset[str]
+    positive_words: frozenset[str]
+    negative_words: frozenset[str]
 
     @classmethod
     def parse(cls, text: str, source: str) -> FeatureCues:
@@ -115,6 +127,8 @@ class FeatureCues(pydantic.BaseModel):
             "scope_break": set(),
             "emoticon_positive": set(),
             "emoticon_negative": set(),
+            "positive_word": set(),
+            "negative_word": set(),
         }
         for line_number, raw_line in enumerate(text.splitlines(), start=1):
             line = raw_line.strip("\r\n")
@@ -130,6 +144,8 @@ class FeatureCues(pydantic.BaseModel):
             scope_breaks=frozenset(kinds["scope_break"]),
             emoticons_positive=frozenset(kinds["emoticon_positive"]),
             emoticons_negative=frozenset(kinds["emoticon_negative"]),
+            positive_words=frozenset(kinds["positive_word"]),
+            negative_words=frozenset(kinds["negative_word"]),
         )
 
 
@@ -145,6 +161,8 @@ _SCOPE_BOUNDARY = regex.compile(r"[\s\p{P}\p{S}]")
 URL_TOKEN = "<url>"
 EMOTICON_POSITIVE_TOKEN = "<emo+>"
 EMOTICON_NEGATIVE_TOKEN = "<emo->"
+POSITIVE_WORD_TOKEN = "<word+>"
+NEGATIVE_WORD_TOKEN = "<word->"
 NEGATION_MARK = "¬"
 WORD_PREFIX = "w:"
 
@@ -182,7 +200,7 @@ class FeatureExtractor:
     jieba words (``w:`` prefix, ``w:¬`` inside a negation scope).
     """
 
-    __slots__ = ("settings", "cues", "_cue_pattern", "_repeat", "_emoji")
+    __slots__ = ("settings", "cues", "_cue_pattern", "_repeat", "_emoji", "_lexicon_pattern")
 
     def __init__(self, settings: FeatureSettings, cues: FeatureCues) -> None:
         self.settings = settings
@@ -199,6 +217,10 @@ class FeatureExtractor:
             if len(cue) == 1 and unicodedata.category(cue) == "So"
         )
         self._emoji = re.compile("[" + "".join(re.escape(cue) for cue in emoji) + "]") if emoji else None
+        lexicon = sorted(cues.positive_words | cues.negative_words, key=len, reverse=True)
+        self._lexicon_pattern = (
+            re.compile("|".join(re.escape(word) for word in lexicon)) if lexicon and settings.lexicon_features else None
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (FeatureExtractor, (self.settings, self.cues))
@@ -240,8 +262,25 @@ class FeatureExtractor:
             for start, end in negated:
                 for n in range(1, negated_ngram_max + 1):
                     tokens.extend([NEGATION_MARK + segment[i : i + n] for i in range(start, end - n + 1)])
+            if self._lexicon_pattern is not None:
+                tokens.extend(self._lexicon_tokens(segment, negated))
             if settings.word_features:
                 tokens.extend(self._words(segment, negated))
+        return tokens
+
+    def _lexicon_tokens(self, segment: str, negated: list[tuple[int, int]]) -> list[str]:
+        """One shared token per cue-listed sentiment word: <word+> / <word->, ¬-prefixed in a negation scope.
+
+        So 省心 or 变好, rare in the training data, still count through what the model learned for
+        the cue list as a whole; 不好用 gives ¬<word+>.
+        """
+        tokens = []
+        positive_words = self.cues.positive_words
+        for match in self._lexicon_pattern.finditer(segment):  # type: ignore[union-attr]
+            token = POSITIVE_WORD_TOKEN if match.group() in positive_words else NEGATIVE_WORD_TOKEN
+            start = match.start()
+            in_scope = any(scope_start <= start < scope_end for scope_start, scope_end in negated)
+            tokens.append(NEGATION_MARK + token if in_scope else token)
         return tokens
 
     def _negation_scopes(self, segment: str) -> list[tuple[int, int]]:
@@ -433,6 +472,12 @@ class SentimentModel:
             header = ModelHeader.model_validate(raw_header)
         except pydantic.ValidationError as error:
             raise ModelError(f"sentiment model file {header_path} is corrupt: bad header ({error})") from None
+        if header.features.extractor_version != EXTRACTOR_VERSION:
+            raise ModelError(
+                f"sentiment model file {header_path} was trained with feature extraction version "
+                f"{header.features.extractor_version}, but this contentguard extracts version "
+                f"{EXTRACTOR_VERSION}; retrain it with benchmarks/train_sentiment.py"
+            )
         if header.labels != LABELS:
             raise ModelError(f"sentiment model file {header_path} has labels {header.labels}, expected {LABELS}")
 
