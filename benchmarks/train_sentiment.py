@@ -17,10 +17,12 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import random
 import sys
 import time
+import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -382,6 +384,31 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """An NPZ (loadable by np.load) with fixed timestamps, so equal arrays give equal bytes."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.asanyarray(array), allow_pickle=False)
+            entry = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, buffer.getvalue())
+
+
+def _same_arrays(path: Path, arrays: dict[str, np.ndarray]) -> bool:
+    """Whether the NPZ at path already holds exactly these arrays (then it is not rewritten: no git churn)."""
+    if not path.is_file():
+        return False
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return set(stored.files) == set(arrays) and all(
+                stored[name].dtype == array.dtype and np.array_equal(stored[name], array)
+                for name, array in arrays.items()
+            )
+    except (OSError, ValueError):
+        return False
+
+
 def export(model: TrainedModel, out_dir: Path, corpora: list[Corpus], settings: FeatureSettings) -> Path:
     """Write the NPZ arrays and the JSON header (no pickle anywhere)."""
     vocabulary = model.vectorizer.vocabulary_
@@ -389,13 +416,16 @@ def export(model: TrainedModel, out_dir: Path, corpora: list[Corpus], settings: 
     for token, index in vocabulary.items():
         tokens[index] = token
     arrays_path = out_dir / ARRAYS_FILE_NAME
-    np.savez_compressed(
-        arrays_path,
-        vocabulary_utf8=encode_vocabulary(tokens),
-        idf=model.vectorizer.idf_.astype(np.float32),
-        coefficients=np.ascontiguousarray(model.classifier.coef_.T.astype(np.float32)),
-        intercepts=model.classifier.intercept_.astype(np.float32),
-    )
+    arrays = {
+        "vocabulary_utf8": encode_vocabulary(tokens),
+        "idf": model.vectorizer.idf_.astype(np.float32),
+        "coefficients": np.ascontiguousarray(model.classifier.coef_.T.astype(np.float32)),
+        "intercepts": model.classifier.intercept_.astype(np.float32),
+    }
+    if _same_arrays(arrays_path, arrays):
+        print(f"  {arrays_path.name} unchanged: kept as it is")
+    else:
+        _write_npz(arrays_path, arrays)
     header = ModelHeader(
         format_version=FORMAT_VERSION,
         labels=LABELS,
@@ -481,10 +511,12 @@ def write_model_card(
         f"  not 不错 / 特别…) also give `¬`-prefixed 1–{features.negated_ngram_max}-grams, up to punctuation or 但/却;",
         "- Weibo bracket emoticons ([哈哈], [泪], [怒]…) as whole tokens, plus one shared positive / negative",
         "  token for the cue-listed emoticons and emoji, so rare or unseen ones borrow from frequent ones;",
+        "- one shared positive / negative token for the cue-listed sentiment words (省心, 糟心…), `¬`-prefixed",
+        "  inside a negation scope, so rare words borrow from the list as a whole;",
         f"- {words}.",
         "",
-        "The negator and emoticon cues are in `feature_cues.txt` (written for contentguard); the header",
-        "records its checksum, and a model is refused with a different cue file.",
+        "The negator, emoticon and sentiment-word cues are in `feature_cues.txt` (written for contentguard); the",
+        "header records its checksum, and a model is refused with a different cue file.",
         "",
         f"- trained: {header.trained_at} with scikit-learn {header.sklearn_version}, "
         f"in {training_seconds:.0f} s (wall clock, both fits)",
@@ -518,7 +550,9 @@ def write_model_card(
         "corpora have no neutral class), and a few current slang / emoticon posts with their polarity.",
         "Their held-out part is written by the same hand, so its figure is a sanity check, not a benchmark.",
         "",
-        f"Training weights, per text relative to a review: {DOMAIN_WEIGHT} (so Weibo is not drowned by",
+        "Training weights, per text relative to a review: "
+        + ", ".join(f"{domain} {weight:g}" for domain, weight in DOMAIN_WEIGHT.items())
+        + " (so Weibo is not drowned by",
         "~60k reviews); labels balanced within the review and Weibo domains. Feature settings, C and the",
         "weights were chosen on the validation splits. The shipped model is then refitted on train +",
         "validation with those settings and that temperature; the test splits were never used for a choice.",
