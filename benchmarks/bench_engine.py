@@ -77,8 +77,10 @@ def main() -> None:
     rng = random.Random(7)
     rng.shuffle(reviews)
     short = reviews[: args.docs]
-    long_posts = ["".join(reviews[i: i + 12]) for i in range(0, min(len(reviews), args.docs * 2), 12)][: args.docs // 10]
-    print(f"text: {len(short)} reviews ({megabytes(short):.2f} MB, mean {statistics.mean(map(len, short)):.0f} chars); "
+    # Long posts: twelve reviews joined, about the length of an article.
+    long_posts = ["".join(reviews[i: i + 12]) for i in range(0, len(reviews), 12)][: args.docs // 10]
+    mean_short = statistics.mean(map(len, short))
+    print(f"text: {len(short)} reviews ({megabytes(short):.2f} MB, mean {mean_short:.0f} chars); "
           f"{len(long_posts)} long posts ({megabytes(long_posts):.2f} MB, mean "
           f"{statistics.mean(map(len, long_posts)):.0f} chars)")
 
@@ -99,7 +101,7 @@ def main() -> None:
         for name, texts in (("short", short), ("long", long_posts)):
             rates = {}
             for workers in (1, 2):
-                seconds = timed(lambda texts=texts, w=workers: sum(1 for _ in guard.check_batch(texts, workers=w)))
+                seconds = timed(lambda g=guard, texts=texts, w=workers: sum(1 for _ in g.check_batch(texts, workers=w)))
                 rates[workers] = megabytes(texts) / seconds
                 print(f"check_batch sentiment={sentiment:3} {name:5} workers={workers}: {rates[workers]:6.2f} MB/s "
                       f"{len(texts) / seconds:8.0f} docs/s  (x{rates[workers] / jieba_rates[name]:.2f} jieba.lcut)")

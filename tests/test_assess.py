@@ -8,9 +8,8 @@ import yaml
 import contentguard
 from contentguard import Document
 from contentguard.assess import RiskMatrix
-from contentguard.report import Finding
+from contentguard.report import Finding, Sentiment
 from contentguard.resources import data_dir
-from contentguard.score import Sentiment
 
 MATRIX = RiskMatrix.from_file(data_dir("rules") / "risk_matrix.yaml")
 

@@ -7,14 +7,22 @@
 
 from .config import Config
 from .document import Document
-from .errors import ConfigError, ContentGuardError, PackError
+from .errors import ConfigError, ContentGuardError, ModelError, PackError
 from .gate import PublishBlocked, gate
 from .guard import Guard, load
-from .report import BatchSummary, Finding, Report, ReportError, Risk, RulesetInfo, summarize
-from .score import Sentiment
+from .report import (
+    BatchSummary,
+    Finding,
+    Report,
+    ReportError,
+    Risk,
+    RulesetInfo,
+    Sentiment,
+    summarize,
+)
 
 __all__ = [
-    "BatchSummary", "Config", "ConfigError", "ContentGuardError", "Document", "Finding", "Guard", "PackError",
-    "PublishBlocked", "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "gate", "load", "summarize",
+    "BatchSummary", "Config", "ConfigError", "ContentGuardError", "Document", "Finding", "Guard", "ModelError",
+    "PackError", "PublishBlocked", "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "gate", "load", "summarize",
 ]
 __version__ = "0.1.0"

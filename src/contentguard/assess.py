@@ -16,8 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .document import Document
 from .errors import ConfigError
-from .report import Decision, Finding, Risk, RiskLevel
-from .score import Sentiment
+from .report import Decision, Finding, Risk, RiskLevel, Sentiment
 from .yamlio import load_yaml
 
 _LEVEL_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}

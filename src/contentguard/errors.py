@@ -13,3 +13,7 @@ class PackError(ContentGuardError):
 
 class ConfigError(ContentGuardError):
     """A configuration file or argument is invalid. The message names the file and the key."""
+
+
+class ModelError(ContentGuardError):
+    """The sentiment model file is missing, corrupt, or written in a format this code cannot read."""

@@ -20,8 +20,7 @@ from urllib.parse import quote
 import click
 from pydantic import BaseModel, ConfigDict, Field
 
-from .report import Decision, Finding, ReportError, Risk, RiskLevel, RulesetInfo
-from .score import Sentiment
+from .report import Decision, Finding, ReportError, Risk, RiskLevel, RulesetInfo, Sentiment
 
 RISK_LEVELS: tuple[RiskLevel, ...] = ("none", "low", "medium", "high")
 DECISIONS: tuple[Decision, ...] = ("pass", "review", "block")

@@ -17,14 +17,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from .assess import RiskMatrix
 from .config import Config, load_config, watchlist_pack
 from .document import Document
-from .errors import ConfigError, PackError
+from .errors import ConfigError, ModelError, PackError
 from .match import CompiledRule, Matcher
 from .normalize import NormalizedText, has_surrogates
 from .packs import (
@@ -38,10 +38,12 @@ from .packs import (
     shipped_pack_dir,
     shipped_pack_names,
 )
-from .report import Finding, Report, ReportError, Risk, RulesetInfo
+from .report import Finding, Report, ReportError, Risk, RulesetInfo, Sentiment
 from .resources import data_dir
-from .score import ModelError, Sentiment, SentimentModel
 from .settings import RulesetSettings
+
+if TYPE_CHECKING:
+    from .score import SentimentModel
 
 DocumentLike = Document | str | Mapping[str, Any]
 
@@ -246,6 +248,10 @@ class Guard:
         if model is None:
             with self._lock:
                 if self._sentiment_model is None:
+                    # Imported here: numpy and scipy cost a third of a second a hook run without comments
+                    # does not need to pay.
+                    from .score import SentimentModel
+
                     object.__setattr__(self, "_sentiment_model", SentimentModel.load())
                 model = self._sentiment_model
         return model

@@ -6,11 +6,13 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .document import Field as DocumentField
-from .score import Sentiment
 
+#: Sentiment labels, in the order of the model's probability columns.
+LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
+SentimentLabel = Literal["negative", "neutral", "positive"]
 Decision = Literal["pass", "review", "block"]
 RiskLevel = Literal["none", "low", "medium", "high"]
 # How a hit was found: the text as written, after folding (traditional, full width, case),
@@ -20,6 +22,24 @@ Evidence = Literal["exact", "folded", "obfuscated", "pattern", "validated", "com
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class Sentiment(_Frozen):
+    """Sentiment of one text: the most probable label and the probability of every label."""
+
+    label: SentimentLabel
+    scores: dict[str, float]
+
+    @field_validator("scores")
+    @classmethod
+    def _three_labels_summing_to_one(cls, scores: dict[str, float]) -> dict[str, float]:
+        if set(scores) != set(LABELS):
+            raise ValueError(f"scores must have exactly the keys {LABELS}, got {sorted(scores)}")
+        if any(not 0.0 <= value <= 1.0 for value in scores.values()):
+            raise ValueError(f"scores must lie in [0, 1], got {scores}")
+        if abs(sum(scores.values()) - 1.0) > 1e-6:
+            raise ValueError(f"scores must sum to 1, got {sum(scores.values())}")
+        return scores
 
 
 class Finding(_Frozen):

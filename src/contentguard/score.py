@@ -18,13 +18,15 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pydantic
 import regex
 import scipy.sparse as sp
 
+from contentguard.errors import ModelError
+from contentguard.report import LABELS, Sentiment
 from contentguard.resources import data_dir
 
 if TYPE_CHECKING:
@@ -45,37 +47,9 @@ __all__ = [
 
 #: Version of the on-disk layout (header fields + array names). Bump on any incompatible change.
 FORMAT_VERSION = 1
-#: Label order of the probability columns and of the coefficient rows.
-LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
 HEADER_FILE_NAME = "sentiment_model.json"
 #: Decimal places kept in :attr:`Sentiment.scores`.
 SCORE_DECIMALS = 4
-
-SentimentLabel = Literal["negative", "neutral", "positive"]
-
-
-class ModelError(Exception):
-    """The sentiment model file is missing, corrupt, or written in a format this code cannot read."""
-
-
-class Sentiment(pydantic.BaseModel):
-    """Sentiment of one text: the most probable label and the probability of every label."""
-
-    model_config = pydantic.ConfigDict(frozen=True)
-
-    label: SentimentLabel
-    scores: dict[str, float]
-
-    @pydantic.field_validator("scores")
-    @classmethod
-    def _three_labels_summing_to_one(cls, scores: dict[str, float]) -> dict[str, float]:
-        if set(scores) != set(LABELS):
-            raise ValueError(f"scores must have exactly the keys {LABELS}, got {sorted(scores)}")
-        if any(not 0.0 <= value <= 1.0 for value in scores.values()):
-            raise ValueError(f"scores must lie in [0, 1], got {scores}")
-        if abs(sum(scores.values()) - 1.0) > 1e-6:
-            raise ValueError(f"scores must sum to 1, got {sum(scores.values())}")
-        return scores
 
 
 # --------------------------------------------------------------------------------------------------
