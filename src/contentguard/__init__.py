@@ -23,6 +23,7 @@ from .report import (
 
 __all__ = [
     "BatchSummary", "Config", "ConfigError", "ContentGuardError", "Document", "Finding", "Guard", "ModelError",
-    "PackError", "PublishBlocked", "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "gate", "load", "summarize",
+    "PackError", "PublishBlocked", "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "gate", "load",
+    "summarize",
 ]
 __version__ = "0.1.0"
