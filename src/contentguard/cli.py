@@ -70,17 +70,19 @@ def ruleset_options(command: Callable) -> Callable:
 
 
 def load_guard(packs: tuple[str, ...] = (), rules_dir: str | None = None, config_file: str | None = None,
-               pack_sources: list[str] | None = None) -> Guard:
+               pack_sources: list[str] | None = None, sentiment: str | None = None) -> Guard:
     """Compile the ruleset; configuration and pack problems become a usage error (exit 2)."""
-    from .config import discover_config
+    from .config import discover_config, load_config
     from .errors import ContentGuardError
     from .guard import load
 
     selected = [name.strip() for value in packs for name in value.split(",") if name.strip()]
     if pack_sources is not None:
         selected = pack_sources
-    config = config_file or discover_config(Path.cwd())
     try:
+        config = load_config(config_file or discover_config(Path.cwd()))
+        if sentiment is not None:
+            config = config.model_copy(update={"sentiment": sentiment})
         return load(packs=selected or None, config=config, rules_dir=rules_dir)
     except ContentGuardError as exc:
         raise CliError(str(exc)) from None
@@ -308,8 +310,11 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No summary and no progress bar.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option("--sentiment", type=click.Choice(["all", "comments", "off"]), default=None,
+              help="Which documents get a sentiment score (default: the configuration's, else all); "
+                   "'comments' spares a hook that checks posts the model's load time.")
 def scan(paths: tuple[str, ...], output_format: str, fail_on: str, workers: int, baseline_file: str | None,
-         suggest: bool, mask: bool, quiet: bool, progress: bool | None, color: bool | None,
+         suggest: bool, mask: bool, quiet: bool, progress: bool | None, color: bool | None, sentiment: str | None,
          packs: tuple[str, ...], rules_dir: str | None, config_file: str | None, **kwargs: Any) -> None:
     """Check files, folders (recursively) and '-' (stdin).
 
@@ -320,7 +325,7 @@ def scan(paths: tuple[str, ...], output_format: str, fail_on: str, workers: int,
     """
     options = _input_options(kwargs)
     baseline = _read_baseline(baseline_file) if baseline_file else None
-    guard = load_guard(packs, rules_dir, config_file)
+    guard = load_guard(packs, rules_dir, config_file, sentiment=sentiment)
     from .formats import FORMATTERS, SarifFormatter, SummaryCounter
     from .inputs import ReadProgress, read_items
 

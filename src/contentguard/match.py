@@ -21,7 +21,7 @@ from .document import Field as DocumentField
 from .errors import PackError
 from .literals import required_literals
 from .normalize import NormalizedText, compact
-from .packs import CombinationRule, ContextCue, LexiconRule, Pack, PatternRule, Term
+from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, Pack, PatternRule, Term
 from .report import Finding, ReportError
 from .settings import RulesetSettings
 from .tokenize import WordSegmenter
@@ -75,12 +75,12 @@ class _Cue:
 
 
 def _compile_patterns(rule: PatternRule) -> tuple[regex.Pattern, ...]:
-    flags = regex.V1 | (regex.IGNORECASE if rule.ignore_case else 0)
+    flags = PATTERN_FLAGS if rule.ignore_case else 0
     return tuple(regex.compile(p, flags) for p in rule.patterns)
 
 
 def _compile_cue(spec: ContextCue) -> regex.Pattern | None:
-    return regex.compile(spec.pattern, regex.V1 | regex.IGNORECASE) if spec.pattern else None
+    return regex.compile(spec.pattern, PATTERN_FLAGS) if spec.pattern else None
 
 
 @dataclass(slots=True)
@@ -347,9 +347,12 @@ class _FieldScan:
         rule: LexiconRule = compiled.rule  # type: ignore[assignment]
         candidates = []
         for c_start, c_end, key, term in hits:
+            f_start, f_end = self.text.compact_to_folded(c_start, c_end)
+            # The cheap test first: an allow term covering the hit spares the word segmenter.
+            if self._covered_by_allow_term(compiled.index, f_start, f_end):
+                continue
             if rule.boundary != "none" and not self._on_token_boundary(c_start, c_end, rule.boundary):
                 continue
-            f_start, f_end = self.text.compact_to_folded(c_start, c_end)
             if f_end - f_start != c_end - c_start:
                 evidence = "obfuscated"
             elif self.text.is_verbatim(f_start, f_end):
@@ -417,10 +420,8 @@ class _FieldScan:
     def exempted(self, compiled: CompiledRule, candidate: _Candidate, scans: list[_FieldScan],
                  errors: list[ReportError]) -> bool:
         start, end = candidate.folded_start, candidate.folded_end
-        for owner in (compiled.index, _GLOBAL):
-            for a_start, a_end in self.allow_spans.get(owner, ()):
-                if a_start <= start and end <= a_end:
-                    return True
+        if self._covered_by_allow_term(compiled.index, start, end):
+            return True
         for cue_id in compiled.allow_cues:
             within = self.matcher._cues[cue_id].spec.within
             if within == "document":
@@ -430,6 +431,13 @@ class _FieldScan:
             low, high = self._region(within, start, end)
             if any(low <= o_start and o_end <= high for o_start, o_end in self.cue_occurrences(cue_id, errors)):
                 return True
+        return False
+
+    def _covered_by_allow_term(self, rule_index: int, start: int, end: int) -> bool:
+        for owner in (rule_index, _GLOBAL):
+            for a_start, a_end in self.allow_spans.get(owner, ()):
+                if a_start <= start and end <= a_end:
+                    return True
         return False
 
     def _region(self, within: int | str, start: int, end: int) -> tuple[int, int]:
