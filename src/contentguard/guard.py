@@ -217,7 +217,8 @@ class Guard:
         """Check one post or comment (a string is a post body)."""
         return self._check_many([document])[0]
 
-    def check_batch(self, documents: Iterable[Any], workers: int = 1, chunk_size: int | None = None) -> Iterator[Report]:
+    def check_batch(self, documents: Iterable[Any], workers: int = 1,
+                    chunk_size: int | None = None) -> Iterator[Report]:
         """Check many documents; reports come in input order, streaming, in bounded memory.
 
         With ``workers > 1`` the work is spread over that many processes. A bad record (not a
