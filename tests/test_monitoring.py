@@ -38,3 +38,21 @@ def test_brand_watchlist_and_batch_summary():
     assert [m.id for m in summary.escalated_brand_mentions] == ["c2"]
     assert summary.escalated_brand_mentions[0].level in ("medium", "high")
     assert reports[2].risk.level == "low"  # a single bad review: the operator handles it
+
+
+def test_command_line_summary_reports_brand_monitoring(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "contentguard.yaml").write_text("watchlist:\n  brands: [好味来]\n", encoding="utf-8")
+    comments = [{"id": "c1", "kind": "comment", "body": "好味来太垃圾了，吃坏肚子还不退款，一群骗子，傻逼商家"},
+                {"id": "c2", "kind": "comment", "body": "好味来的面包很好吃，推荐"}]
+    (tmp_path / "comments.jsonl").write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in comments),
+                                             encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", "from contentguard.cli import main; main()", "scan",
+                             "comments.jsonl", "--format", "json"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    monitoring = json.loads(result.stdout)["summary"]["monitoring"]
+    assert monitoring["brand_mentions"] == 2 and monitoring["negative_brand_mentions"] == 1
+    assert [m["id"] for m in monitoring["escalated_brand_mentions"]] == ["c1"]

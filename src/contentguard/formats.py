@@ -20,7 +20,17 @@ from urllib.parse import quote
 import click
 from pydantic import BaseModel, ConfigDict, Field
 
-from .report import Decision, Finding, ReportError, Risk, RiskLevel, RulesetInfo, Sentiment
+from .report import (
+    BatchSummary,
+    Decision,
+    Finding,
+    ReportError,
+    Risk,
+    RiskLevel,
+    RulesetInfo,
+    Sentiment,
+    SummaryBuilder,
+)
 
 RISK_LEVELS: tuple[RiskLevel, ...] = ("none", "low", "medium", "high")
 DECISIONS: tuple[Decision, ...] = ("pass", "review", "block")
@@ -106,6 +116,8 @@ class Summary(BaseModel):
     fail_on: str
     failed: int = 0
     errors: list[ErrorCount] = Field(default_factory=list)
+    # Sentiment counts and the brand watchlist's public-opinion view (see contentguard.summarize).
+    monitoring: BatchSummary | None = None
 
 
 class ToolInfo(BaseModel):
@@ -136,12 +148,14 @@ class SummaryCounter:
         self.risk_levels: Counter[str] = Counter()
         self.decisions: Counter[str] = Counter()
         self.errors: dict[tuple[str, str], ErrorCount] = {}
+        self.monitoring = SummaryBuilder()
 
     def add(self, result: DocumentResult | SkippedResult) -> None:
         if isinstance(result, SkippedResult):
             self.skipped += 1
             return
         self.documents += 1
+        self.monitoring.add(result)  # type: ignore[arg-type]  # a DocumentResult is shaped like a Report
         self.findings += len(result.findings)
         self.failed += result.fails
         self.risk_levels[result.risk.level] += 1
@@ -166,6 +180,7 @@ class SummaryCounter:
             risk_levels={level: self.risk_levels[level] for level in RISK_LEVELS},
             decisions={decision: self.decisions[decision] for decision in DECISIONS},
             fail_on=self.fail_on, failed=self.failed, errors=list(self.errors.values()),
+            monitoring=self.monitoring.build(),
         )
 
 
@@ -459,6 +474,14 @@ def render_summary(summary: Summary, color: bool = False) -> str:
     lines.append("  decisions   " + " · ".join(
         style(f"{decision} {summary.decisions.get(decision, 0)}", fg=_DECISION_COLOURS[decision])
         if summary.decisions.get(decision) else f"{decision} 0" for decision in DECISIONS))
+    monitoring = summary.monitoring
+    if monitoring and monitoring.sentiments:
+        lines.append("  sentiment   " + " · ".join(f"{label} {monitoring.sentiments.get(label, 0)}"
+                                                   for label in ("negative", "neutral", "positive")))
+    if monitoring and monitoring.brand_mentions:
+        escalated = ", ".join(f"{m.id or '?'} ({m.level})" for m in monitoring.escalated_brand_mentions)
+        lines.append(f"  brands      {monitoring.brand_mentions} mention(s), {monitoring.negative_brand_mentions} "
+                     f"negative, escalated: {escalated or 'none'}")
     for error in summary.errors:
         lines.append(f"  {style('note', fg='yellow')}        {error.code} ({error.documents} document(s), first "
                      f"{error.first}): {error.message}")

@@ -138,31 +138,49 @@ class BatchSummary(_Frozen):
 BRAND_CATEGORY = "brand-mention"
 
 
+class SummaryBuilder:
+    """Adds up reports one at a time (a stream of any length), then builds the BatchSummary.
+
+    Takes anything shaped like a Report (``id``, ``decision``, ``risk``, ``findings``,
+    ``sentiment``, ``errors``): the command line feeds it its per-file results.
+    """
+
+    def __init__(self) -> None:
+        self._decisions: Counter[str] = Counter()
+        self._levels: Counter[str] = Counter()
+        self._categories: Counter[str] = Counter()
+        self._sentiments: Counter[str] = Counter()
+        self._documents = self._errors = self._mentions = self._negative = 0
+        self._escalated: list[BrandMention] = []
+
+    def add(self, report: Report) -> None:
+        self._documents += 1
+        self._decisions[report.decision] += 1
+        self._levels[report.risk.level] += 1
+        self._errors += bool(report.errors)
+        self._categories.update({f.category.split(".", 1)[0] for f in report.findings})
+        if report.sentiment is not None:
+            self._sentiments[report.sentiment.label] += 1
+        brands = tuple(dict.fromkeys(f.text for f in report.findings if f.category == BRAND_CATEGORY))
+        if not brands:
+            return
+        self._mentions += 1
+        if report.sentiment is not None and report.sentiment.label == "negative":
+            self._negative += 1
+            if report.risk.level in ("medium", "high"):
+                self._escalated.append(BrandMention(id=report.id, brands=brands, sentiment="negative",
+                                                    level=report.risk.level))
+
+    def build(self) -> BatchSummary:
+        return BatchSummary(documents=self._documents, decisions=dict(self._decisions), levels=dict(self._levels),
+                            categories=dict(self._categories), sentiments=dict(self._sentiments),
+                            errors=self._errors, brand_mentions=self._mentions,
+                            negative_brand_mentions=self._negative, escalated_brand_mentions=tuple(self._escalated))
+
+
 def summarize(reports: Iterable[Report]) -> BatchSummary:
     """Count decisions, levels, categories and sentiment, and list escalated negative brand mentions."""
-    decisions: Counter[str] = Counter()
-    levels: Counter[str] = Counter()
-    categories: Counter[str] = Counter()
-    sentiments: Counter[str] = Counter()
-    documents = errors = mentions = negative = 0
-    escalated: list[BrandMention] = []
+    builder = SummaryBuilder()
     for report in reports:
-        documents += 1
-        decisions[report.decision] += 1
-        levels[report.risk.level] += 1
-        errors += bool(report.errors)
-        categories.update(report.categories())
-        if report.sentiment is not None:
-            sentiments[report.sentiment.label] += 1
-        brands = tuple(dict.fromkeys(f.text for f in report.findings if f.category == BRAND_CATEGORY))
-        if brands:
-            mentions += 1
-            if report.sentiment is not None and report.sentiment.label == "negative":
-                negative += 1
-                if report.risk.level in ("medium", "high"):
-                    escalated.append(BrandMention(id=report.id, brands=brands, sentiment="negative",
-                                                  level=report.risk.level))
-    return BatchSummary(documents=documents, decisions=dict(decisions), levels=dict(levels),
-                        categories=dict(categories), sentiments=dict(sentiments), errors=errors,
-                        brand_mentions=mentions, negative_brand_mentions=negative,
-                        escalated_brand_mentions=tuple(escalated))
+        builder.add(report)
+    return builder.build()
