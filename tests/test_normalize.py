@@ -84,3 +84,24 @@ def test_random_unicode_never_breaks_spans(text):
     report = _span_guard().check(text)
     for finding in report.findings:
         assert text[finding.start:finding.end] == finding.text
+
+
+def test_long_text_with_expansions_maps_every_character_like_the_per_character_reference():
+    import random
+
+    rng = random.Random(5)
+    alphabet = list("最好赌博国家级網絡测试abcXYZ 123，。") + ["ß", "㎏", "①", "ﬁ", "…", "＄"]
+    text = "".join(rng.choice(alphabet) for _ in range(7000))
+    view = _norm(text)
+    # Reference: fold each character alone and note where each output character came from.
+    origins = [i for i, ch in enumerate(text) for _ in ch.translate(_fold_table())]
+    assert len(view.folded) == len(origins)
+    for i in range(0, len(origins), 7):
+        assert view.folded_to_original(i, i + 1) == (origins[i], origins[i] + 1)
+    assert view.folded_to_original(0, len(view.folded)) == (0, len(text))
+
+
+def _fold_table():
+    from contentguard.normalize import _FOLD_TABLE
+
+    return _FOLD_TABLE

@@ -279,7 +279,8 @@ class Guard:
                   and (policy == "all" or (policy == "comments" and d.kind == "comment"))]
         if bodies:
             try:
-                predicted = self._sentiment().predict([body for _, body in bodies])
+                limit = self._matcher.settings.scoring.sentiment_max_chars
+                predicted = self._sentiment().predict([body[:limit] for _, body in bodies])
                 for (i, _), value in zip(bodies, predicted, strict=False):
                     sentiments[i] = value
             except ModelError as exc:

@@ -8,6 +8,7 @@ number of terms. Patterns run with the ``regex`` module under a time limit. Work
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -280,6 +281,7 @@ class _FieldScan:
     scope: str
     term_hits: dict[int, list[tuple[int, int, str, Term]]] = field(default_factory=lambda: defaultdict(list))
     allow_spans: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    _allow_longest: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     cue_hits: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _token_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
 
@@ -305,6 +307,8 @@ class _FieldScan:
                     self.term_hits[rule_index].append((c_start, c_end, key, payload))
                 elif kind == _ALLOW:
                     self.allow_spans[rule_index].append((f_start, f_end))
+                    if f_end - f_start > self._allow_longest[rule_index]:
+                        self._allow_longest[rule_index] = f_end - f_start
                 else:
                     term_cues[payload].append((f_start, f_end))
         self._term_cues = term_cues
@@ -435,9 +439,17 @@ class _FieldScan:
 
     def _covered_by_allow_term(self, rule_index: int, start: int, end: int) -> bool:
         for owner in (rule_index, _GLOBAL):
-            for a_start, a_end in self.allow_spans.get(owner, ()):
-                if a_start <= start and end <= a_end:
+            spans = self.allow_spans.get(owner)
+            if not spans:
+                continue
+            # Spans arrive ordered by their end: skip those ending before ``end``, stop at those that
+            # end so far on that they cannot start at or before ``start``.
+            longest = self._allow_longest[owner]
+            for a_start, a_end in spans[bisect_left(spans, end, key=lambda span: span[1]):]:
+                if a_start <= start:
                     return True
+                if a_end - longest > start:
+                    break
         return False
 
     def _region(self, within: int | str, start: int, end: int) -> tuple[int, int]:

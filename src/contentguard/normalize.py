@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
@@ -67,50 +68,95 @@ class _Blocks:
     """Piecewise-linear map from one string's indices to another's.
 
     ``starts[k]`` is the first index (in the source string) of block k and ``targets[k]`` the
-    index it maps to; inside a block indices advance together.
+    index it maps to; inside a block indices advance together. Arrays, not lists: a long
+    document has a block per run of noise.
     """
 
-    starts: tuple[int, ...]
-    targets: tuple[int, ...]
+    starts: array
+    targets: array
 
     def map(self, index: int) -> int:
         k = bisect_right(self.starts, index) - 1
         return self.targets[k] + (index - self.starts[k])
 
 
+@dataclass(frozen=True, slots=True)
+class _FoldMap:
+    """Folded index → original span, for texts where folding changed the length.
+
+    Segment k starts at folded index ``starts[k]`` and comes from original index ``origins[k]``.
+    A linear segment advances with the original one character for one; an expansion segment
+    (``linear[k]`` false: ㎏ → kg) maps every character to the one original character.
+    """
+
+    starts: array
+    origins: array
+    linear: bytearray
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        k = bisect_right(self.starts, start) - 1
+        o_start = self.origins[k] + (start - self.starts[k] if self.linear[k] else 0)
+        k = bisect_right(self.starts, end - 1) - 1
+        o_end = self.origins[k] + (end - 1 - self.starts[k] if self.linear[k] else 0) + 1
+        return o_start, o_end
+
+
+# Chunks for the slow folding path; a chunk whose length changes is halved until the characters
+# that change length stand alone, so a long text costs a few conversions per such character.
+_FOLD_CHUNK = 2048
+
+
+def _fold_with_map(original: str) -> tuple[str, _FoldMap]:
+    """Fold a text in which some character changes length, keeping a segment map."""
+    parts: list[str] = []
+    starts, origins, linear = array("q"), array("q"), bytearray()
+    folded_length = 0
+
+    def segment(is_linear: bool, origin: int) -> None:
+        if is_linear and linear and linear[-1] and folded_length - starts[-1] == origin - origins[-1]:
+            return  # continues the previous linear segment
+        starts.append(folded_length)
+        origins.append(origin)
+        linear.append(is_linear)
+
+    def fold_range(start: int, end: int) -> None:
+        """Fold original[start:end] whole when that keeps its length, else its halves apart."""
+        nonlocal folded_length
+        text = original[start:end]
+        folded = _T2S.convert(text.translate(_FOLD_TABLE))
+        if len(folded) == len(text) or end - start == 1:
+            if folded:
+                segment(len(folded) == len(text), start)
+                parts.append(folded)
+                folded_length += len(folded)
+            return
+        middle = (start + end) // 2
+        fold_range(start, middle)
+        fold_range(middle, end)
+
+    for offset in range(0, len(original), _FOLD_CHUNK):
+        fold_range(offset, min(offset + _FOLD_CHUNK, len(original)))
+    return "".join(parts), _FoldMap(starts, origins, linear)
+
+
 class NormalizedText:
     """One field of a document in its three views, with exact maps back to the original."""
 
-    __slots__ = ("original", "folded", "compact", "_fold_starts", "_fold_ends", "_compact_blocks",
-                 "_settings", "__dict__")
+    __slots__ = ("original", "folded", "compact", "_fold_map", "_compact_blocks", "_settings", "__dict__")
 
     def __init__(self, original: str, settings: NormalizationSettings):
         self.original = original
         self._settings = settings
         translated = original.translate(_FOLD_TABLE)
-        starts: list[int] | None = None
-        ends: list[int] | None = None
-        if len(translated) != len(original):
-            # Some character expanded (㎏ → kg, ß → ss): map each output character to its source.
-            pieces = [ch.translate(_FOLD_TABLE) for ch in original]
-            starts = [index for index, piece in enumerate(pieces) for _ in piece]
-            ends = [index + 1 for index, piece in enumerate(pieces) for _ in piece]
-            translated = "".join(pieces)
-        folded = _T2S.convert(translated)
-        if len(folded) != len(translated):
-            # OpenCC changed the length (rare phrase conversions): convert character by character.
-            pieces = [_T2S.convert(ch) for ch in translated]
-            inner = [index for index, piece in enumerate(pieces) for _ in piece]
-            starts = [starts[i] if starts else i for i in inner]
-            ends = [ends[i] if ends else i + 1 for i in inner]
-            folded = "".join(pieces)
-        self._fold_starts = starts
-        self._fold_ends = ends
+        folded = _T2S.convert(translated) if len(translated) == len(original) else ""
+        self._fold_map: _FoldMap | None = None
+        if len(folded) != len(original):
+            # A character expanded (㎏ → kg, ß → ss) or OpenCC changed the length of a phrase.
+            folded, self._fold_map = _fold_with_map(original)
         self.folded = folded
 
         compact_parts: list[str] = []
-        block_starts: list[int] = []
-        block_targets: list[int] = []
+        block_starts, block_targets = array("q"), array("q")
         position = 0
         compact_length = 0
         for noise in settings.noise_regex.finditer(folded):
@@ -125,7 +171,7 @@ class NormalizedText:
             block_targets.append(position)
             compact_parts.append(folded[position:])
         self.compact = "".join(compact_parts)
-        self._compact_blocks = _Blocks(tuple(block_starts), tuple(block_targets))
+        self._compact_blocks = _Blocks(block_starts, block_targets)
 
     # ---- maps -------------------------------------------------------------------------------
     def compact_to_folded(self, start: int, end: int) -> tuple[int, int]:
@@ -134,21 +180,21 @@ class NormalizedText:
 
     def folded_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original span of the folded span ``[start, end)`` (``end > start``)."""
-        if self._fold_starts is None:
+        if self._fold_map is None:
             return start, end
-        return self._fold_starts[start], self._fold_ends[end - 1]
+        return self._fold_map.span(start, end)
 
     def compact_to_original(self, start: int, end: int) -> tuple[int, int]:
         return self.folded_to_original(*self.compact_to_folded(start, end))
 
     # ---- context ----------------------------------------------------------------------------
     @cached_property
-    def _clause_breaks(self) -> tuple[int, ...]:
-        return tuple(m.start() for m in self._settings.hard_break_regex.finditer(self.folded))
+    def _clause_breaks(self) -> array:
+        return array("q", (m.start() for m in self._settings.hard_break_regex.finditer(self.folded)))
 
     @cached_property
-    def _sentence_breaks(self) -> tuple[int, ...]:
-        return tuple(m.start() for m in self._settings.sentence_end_regex.finditer(self.folded))
+    def _sentence_breaks(self) -> array:
+        return array("q", (m.start() for m in self._settings.sentence_end_regex.finditer(self.folded)))
 
     def clause_bounds(self, start: int, end: int) -> tuple[int, int]:
         """The folded span of the clause (between hard breaks) that holds ``[start, end)``."""
@@ -158,7 +204,7 @@ class NormalizedText:
         """The folded span of the sentence (between sentence ends) that holds ``[start, end)``."""
         return self._bounds(self._sentence_breaks, start, end)
 
-    def _bounds(self, breaks: tuple[int, ...], start: int, end: int) -> tuple[int, int]:
+    def _bounds(self, breaks: array, start: int, end: int) -> tuple[int, int]:
         k = bisect_right(breaks, start - 1)
         sentence_start = breaks[k - 1] + 1 if k > 0 else 0
         j = bisect_right(breaks, end - 1)

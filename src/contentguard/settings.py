@@ -61,15 +61,23 @@ class MatchSettings(BaseModel):
     token_window: int = Field(16, ge=2, le=200)
 
 
+class ScoreSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # The sentiment model reads at most this many characters of a body: it was trained on posts,
+    # comments and reviews, and a book-length text would only cost time and memory.
+    sentiment_max_chars: int = Field(2000, ge=1)
+
+
 class RulesetSettings(BaseModel):
     """The manifest ``rules/ruleset.yaml``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: str
-    default_packs: tuple[str, ...] = ()
     normalization: NormalizationSettings
     matching: MatchSettings = MatchSettings()
+    scoring: ScoreSettings = ScoreSettings()
     risk_matrix: str = "risk_matrix.yaml"
 
     @classmethod
