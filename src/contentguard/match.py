@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 import regex
 
 from .document import Document
@@ -205,6 +205,8 @@ class Matcher:
         self._cues: tuple[_Cue, ...] = tuple(cues)
         self._char_gates: tuple[tuple[int, str], ...] = tuple(char_gates)
         self._targets: dict[str, tuple[tuple[int, int, Any], ...]] = {k: tuple(v) for k, v in targets.items()}
+        # The automaton reports a key by its position in this tuple.
+        self._keys: tuple[tuple[str, tuple[tuple[int, int, Any], ...]], ...] = tuple(self._targets.items())
         self._automaton = self._build_automaton()
         self.segmenter = WordSegmenter(segmenter_words)
 
@@ -218,14 +220,13 @@ class Matcher:
         self.__dict__.update(state)
         self._automaton = self._build_automaton()
 
-    def _build_automaton(self):
-        automaton = ahocorasick.Automaton()
-        for key, target_list in self._targets.items():
-            automaton.add_word(key, (len(key), key, target_list))
-        if not len(automaton):
-            return None  # pyahocorasick cannot search an empty automaton
-        automaton.make_automaton()
-        return automaton
+    def _build_automaton(self) -> ahocorasick_rs.AhoCorasick | None:
+        # ahocorasick-rs over pyahocorasick: 4x the search speed on this ruleset's keys
+        # (benchmarks/bench_automaton.py); overlapping matches, which leftmost-longest per rule
+        # and allow terms that cover a hit need.
+        if not self._keys:
+            return None
+        return ahocorasick_rs.AhoCorasick([key for key, _ in self._keys])
 
     @property
     def term_count(self) -> int:
@@ -290,12 +291,14 @@ class _FieldScan:
         term_cues: dict[int, list[tuple[int, int]]] = defaultdict(list)
         folded = text.folded
         automaton = self.matcher._automaton
+        keys = self.matcher._keys
         open_gates: set[int] = set()
-        for end_index, (length, key, targets) in automaton.iter(text.compact) if automaton else ():
+        matches = automaton.find_matches_as_indexes(text.compact, overlapping=True) if automaton else ()
+        for key_index, c_start, c_end in matches:
+            key, targets = keys[key_index]
             if targets[0][0] == _GATE and len(targets) == 1:
                 open_gates.add(targets[0][1])  # the common case: a gate literal and nothing else
                 continue
-            c_start, c_end = end_index - length + 1, end_index + 1
             f_start, f_end = text.compact_to_folded(c_start, c_end)
             whole_word = self._whole_word(key, folded, f_start, f_end)
             for kind, rule_index, payload in targets:
@@ -311,6 +314,8 @@ class _FieldScan:
                         self._allow_longest[rule_index] = f_end - f_start
                 else:
                     term_cues[payload].append((f_start, f_end))
+        for spans in self.allow_spans.values():
+            spans.sort(key=lambda span: span[1])  # _covered_by_allow_term bisects by end
         self._term_cues = term_cues
         compact_text = text.compact
         for gate, chars in self.matcher._char_gates:
