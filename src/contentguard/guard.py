@@ -234,8 +234,7 @@ class Guard:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(self,)) as pool:
             pending: deque = deque()
             for chunk in chunks:
-                # Records are checked for shape here, so an unpicklable one cannot break the pool.
-                pending.append(pool.submit(_check_in_worker, [_coerce(item) for item in chunk]))
+                pending.append(pool.submit(_check_in_worker, [_portable(item) for item in chunk]))
                 # Keep a few chunks per worker in flight: enough to stay busy, bounded memory.
                 while len(pending) >= workers * 3:
                     yield from pending.popleft().result()
@@ -392,6 +391,16 @@ def _init_worker(guard: Guard) -> None:
     _WORKER_GUARD = guard
 
 
-def _check_in_worker(chunk: list[tuple[Document | None, ReportError | None]]) -> list[Report]:
+def _portable(item: Any) -> Any:
+    """What is sent to a worker for one record: strings and Documents as they are (the worker
+    validates them, sparing the parent process), anything else checked here so that a record
+    that cannot be pickled cannot break the pool."""
+    if isinstance(item, (str, Document)):
+        return item
+    return _coerce(item)
+
+
+def _check_in_worker(chunk: list[Any]) -> list[Report]:
     assert _WORKER_GUARD is not None
-    return _WORKER_GUARD._check_coerced(chunk)
+    coerced = [item if isinstance(item, tuple) else _coerce(item) for item in chunk]
+    return _WORKER_GUARD._check_coerced(coerced)
