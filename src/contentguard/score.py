@@ -200,6 +200,20 @@ class FeatureExtractor:
         return (FeatureExtractor, (self.settings, self.cues))
 
     def tokens(self, text: str) -> list[str]:
+        tokens, text = self._text_tokens(text)
+        char_ngram_max = self.settings.char_ngram_max
+        for segment in text.split():
+            length = len(segment)
+            for n in range(1, char_ngram_max + 1):
+                tokens.extend([segment[i : i + n] for i in range(length - n + 1)])
+            tokens.extend(self._segment_tokens(segment))
+        return tokens
+
+    def _text_tokens(self, text: str) -> tuple[list[str], str]:
+        """The whole-text tokens (URLs, emoticons, emoji) and the cleaned text whose segments give the rest.
+
+        The first half of :meth:`tokens`, shared with the batch path of :meth:`SentimentModel.transform`.
+        """
         if not isinstance(text, str):
             raise TypeError(f"sentiment input must be str, got {type(text).__name__}")
         cues = self.cues
@@ -224,22 +238,21 @@ class FeatureExtractor:
                 tokens.append(EMOTICON_POSITIVE_TOKEN if positive else EMOTICON_NEGATIVE_TOKEN)
         text = _DIGIT.sub("0", text)
         text = self._repeat.sub(r"\1" * self.settings.max_char_repeat, text)
+        return tokens, text
 
+    def _segment_tokens(self, segment: str) -> list[str]:
+        """A segment's tokens other than its plain character n-grams: negated n-grams, lexicon and word tokens."""
         settings = self.settings
-        char_ngram_max = settings.char_ngram_max
+        tokens: list[str] = []
+        negated = self._negation_scopes(segment) if settings.negation_window else []
         negated_ngram_max = settings.negated_ngram_max
-        for segment in text.split():
-            length = len(segment)
-            for n in range(1, char_ngram_max + 1):
-                tokens.extend([segment[i : i + n] for i in range(length - n + 1)])
-            negated = self._negation_scopes(segment) if settings.negation_window else []
-            for start, end in negated:
-                for n in range(1, negated_ngram_max + 1):
-                    tokens.extend([NEGATION_MARK + segment[i : i + n] for i in range(start, end - n + 1)])
-            if self._lexicon_pattern is not None:
-                tokens.extend(self._lexicon_tokens(segment, negated))
-            if settings.word_features:
-                tokens.extend(self._words(segment, negated))
+        for start, end in negated:
+            for n in range(1, negated_ngram_max + 1):
+                tokens.extend([NEGATION_MARK + segment[i : i + n] for i in range(start, end - n + 1)])
+        if self._lexicon_pattern is not None:
+            tokens.extend(self._lexicon_tokens(segment, negated))
+        if settings.word_features:
+            tokens.extend(self._words(segment, negated))
         return tokens
 
     def _lexicon_tokens(self, segment: str, negated: list[tuple[int, int]]) -> list[str]:
@@ -343,6 +356,79 @@ def _decode_vocabulary(blob: np.ndarray) -> dict[str, int]:
     return {token: index for index, token in enumerate(tokens)}
 
 
+#: Bits per character in an n-gram key: every code point (< 0x110000) + 1 fits in 21 bits.
+_CODE_BITS = 21
+#: Longest plain character n-gram an int64 key holds (3 x 21 = 63 bits).
+_MAX_KEYED_NGRAM = 3
+#: Fibonacci hashing multiplier (2**64 / golden ratio) for the n-gram hash table.
+_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+class _NgramTable:
+    """The vocabulary's tokens of 1..n_max characters as an integer-keyed hash table, for vectorized lookups.
+
+    The key of characters c1..cn is the concatenation of the 21-bit fields (c1 + 1) .. (cn + 1): no
+    field is zero, so distinct strings (of any lengths 1..3) have distinct keys, and 0 marks an empty
+    slot. Every vocabulary token of those lengths is keyed, special or not (¬好 is also the plain bigram
+    of a text holding ¬好): :meth:`SentimentModel.transform` looks up only plain character n-grams
+    here, and every other token in the vocabulary dict, so each token is counted once, as before.
+
+    Open addressing with linear probing, at most half full; built without wrap-around (keys sorted by
+    home slot, each placed in the first free slot at or after it), with a trailing empty slot so
+    every probe sequence ends.
+    """
+
+    __slots__ = ("keys", "columns", "shift")
+
+    def __init__(self, vocabulary: dict[str, int], n_max: int) -> None:
+        lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
+        columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))
+        codes = np.frombuffer("".join(vocabulary).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        starts = np.cumsum(lengths) - lengths
+        keyed = (lengths >= 1) & (lengths <= n_max)
+        lengths, columns, starts = lengths[keyed], columns[keyed], starts[keyed]
+        keys = np.zeros(len(lengths), dtype=np.int64)
+        for position in range(n_max):
+            present = lengths > position
+            keys[present] = (keys[present] << _CODE_BITS) | (codes[starts[present] + position].astype(np.int64) + 1)
+        bits = max(int(2 * len(keys)).bit_length(), 4)  # table of 2**bits >= 2 x keys slots
+        self.shift = np.uint64(64 - bits)
+        home = self.slots(keys)
+        order = np.argsort(home)  # any order among keys sharing a home slot will do
+        home, keys, columns = home[order], keys[order], columns[order]
+        steps = np.arange(len(keys), dtype=np.int64)
+        # slot[i] = max(home[i], slot[i - 1] + 1): the first free slot at or after home[i].
+        slot = np.maximum.accumulate(home - steps) + steps if len(keys) else home
+        size = max(1 << bits, int(slot[-1]) + 1 if len(keys) else 0) + 1
+        self.keys = np.zeros(size, dtype=np.int64)
+        self.columns = np.zeros(size, dtype=np.int32 if len(vocabulary) < 2**31 else np.int64)
+        self.keys[slot] = keys
+        self.columns[slot] = columns
+        self.keys.flags.writeable = False
+        self.columns.flags.writeable = False
+
+    def slots(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys.view(np.uint64) * _HASH_MULTIPLIER) >> self.shift).astype(np.int64)
+
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in ``keys`` that are in the table, their columns); keys must be valid (non-zero)."""
+        slot = self.slots(keys)
+        table_keys = self.keys
+        found_positions = []
+        found_slots = []
+        pending = np.arange(len(keys))
+        while pending.size:
+            slot_keys = table_keys[slot]
+            match = slot_keys == keys
+            found_positions.append(pending[match])
+            found_slots.append(slot[match])
+            go_on = ~match & (slot_keys != 0)  # occupied by another key: probe the next slot
+            pending, keys, slot = pending[go_on], keys[go_on], slot[go_on] + 1
+        positions = np.concatenate(found_positions) if found_positions else np.zeros(0, dtype=np.int64)
+        slots = np.concatenate(found_slots) if found_slots else np.zeros(0, dtype=np.int64)
+        return positions, self.columns[slots]
+
+
 _loaded_models: dict[tuple[str, str], SentimentModel] = {}
 _loaded_models_lock = threading.Lock()
 
@@ -372,6 +458,7 @@ class SentimentModel:
         "_header_sha256",
         "_extractor",
         "_vocabulary",
+        "_ngrams",
         "_idf",
         "_coefficients",
         "_intercepts",
@@ -394,6 +481,8 @@ class SentimentModel:
         self._header_sha256 = header_sha256
         self._extractor = extractor
         self._vocabulary = vocabulary
+        n_max = header.features.char_ngram_max
+        self._ngrams = _NgramTable(vocabulary, n_max) if n_max <= _MAX_KEYED_NGRAM else None
         for array in (idf, coefficients, intercepts):
             array.flags.writeable = False
         self._idf = idf
@@ -505,7 +594,76 @@ class SentimentModel:
     # ----------------------------------------------------------------------------------------------
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """TF-IDF rows (sublinear tf, smoothed idf, L2 norm), the same as the training vectorizer."""
+        """TF-IDF rows (sublinear tf, smoothed idf, L2 norm), the same as the training vectorizer.
+
+        Counts the tokens of :meth:`FeatureExtractor.tokens` without building most of them: the plain
+        character n-grams of the whole batch are encoded as integers and looked up in one vectorized
+        pass (:class:`_NgramTable`); only the other tokens go through the vocabulary dict. The result
+        is identical to :meth:`_transform_reference`, which counts ``tokens()`` one by one.
+        """
+        if isinstance(texts, str):
+            raise TypeError("predict takes a sequence of texts; use predict_one for a single text")
+        ngrams = self._ngrams
+        if ngrams is None:  # n-grams too long for an int64 key
+            return self._transform_reference(texts)
+        text_tokens = self._extractor._text_tokens
+        segment_tokens = self._extractor._segment_tokens
+        vocabulary_get = self._vocabulary.get
+        columns: list[int] = []  # columns of the tokens that are not plain character n-grams
+        row_lengths: list[int] = []
+        cleaned: list[str] = []  # per text: its segments joined by single spaces
+        for text in texts:
+            tokens, text = text_tokens(text)
+            segments = text.split()
+            for segment in segments:
+                tokens.extend(segment_tokens(segment))
+            indices = [index for index in map(vocabulary_get, tokens) if index is not None]
+            columns.extend(indices)
+            row_lengths.append(len(indices))
+            cleaned.append(" ".join(segments))
+        n_rows = len(row_lengths)
+        rows = np.repeat(np.arange(n_rows), row_lengths)
+        ngram_rows, ngram_columns = self._ngram_hits(cleaned, ngrams)
+        return self._tf_idf(
+            np.concatenate([rows, ngram_rows]),
+            np.concatenate([np.asarray(columns, dtype=np.int64), ngram_columns]),
+            n_rows,
+        )
+
+    def _ngram_hits(self, cleaned: list[str], ngrams: _NgramTable) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of every plain character n-gram (1..char_ngram_max) of the texts that is in the vocabulary.
+
+        ``cleaned`` holds each text's segments joined by one space. All texts are joined by one space
+        too, so a space marks every segment and text boundary; no n-gram may contain one.
+        """
+        n_max = self.header.features.char_ngram_max
+        text_lengths = np.fromiter(map(len, cleaned), dtype=np.int64, count=len(cleaned))
+        # Code point + 1 per character, 0 for the separating spaces (segments never hold a U+0020).
+        codes = np.frombuffer(" ".join(cleaned).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = codes.astype(np.int64)
+        boundary = codes == 32
+        codes += 1
+        codes[boundary] = 0
+        inside = ~boundary
+        position_rows = np.repeat(np.arange(len(cleaned)), text_lengths + 1)[: len(codes)]
+        keys_by_n = []
+        rows_by_n = []
+        key = codes
+        valid = inside
+        for n in range(1, n_max + 1):
+            if n > 1:  # extend every (n-1)-gram by the next character
+                key = (key[:-1] << _CODE_BITS) | codes[n - 1 :]
+                valid = valid[:-1] & inside[n - 1 :]
+            keys_by_n.append(key[valid])
+            rows_by_n.append(position_rows[: len(valid)][valid])
+        positions, columns = ngrams.lookup(np.concatenate(keys_by_n))
+        return np.concatenate(rows_by_n)[positions], columns.astype(np.int64)
+
+    def _transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """:meth:`transform` the plain way: every token of ``FeatureExtractor.tokens`` through the dict.
+
+        Kept as the reference the fast path is tested against, and for settings it does not cover.
+        """
         if isinstance(texts, str):
             raise TypeError("predict takes a sequence of texts; use predict_one for a single text")
         vocabulary_get = self._vocabulary.get
@@ -518,10 +676,14 @@ class SentimentModel:
             row_lengths.append(len(indices))
         n_rows = len(row_lengths)
         rows = np.repeat(np.arange(n_rows), row_lengths)
+        return self._tf_idf(rows, np.asarray(columns, dtype=np.int64), n_rows)
+
+    def _tf_idf(self, rows: np.ndarray, columns: np.ndarray, n_rows: int) -> sp.csr_matrix:
+        """TF-IDF rows from one (row, column) pair per counted token, in any order."""
         counts = sp.csr_matrix(
-            (np.ones(len(columns)), (rows, np.asarray(columns, dtype=np.int64))),
+            (np.ones(len(columns)), (rows, columns)),
             shape=(n_rows, self.header.n_features),
-        )  # duplicates are summed: term counts
+        )  # duplicates are summed (exactly: counts of ones) and indices sorted, whatever the input order
         counts.data = (np.log(counts.data) + 1.0) * self._idf[counts.indices]
         squared_norms = np.asarray(counts.multiply(counts).sum(axis=1)).ravel()
         norms = np.sqrt(squared_norms)
