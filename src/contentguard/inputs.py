@@ -649,14 +649,22 @@ def record_document(record: dict[str, Any], options: InputOptions, fallback_id: 
     return document, values
 
 
-def read_jsonl(path: str, stream: BinaryIO, options: InputOptions) -> Iterator[Item]:
-    """Stream a JSON Lines batch: one record a line; a bad line is skipped with its reason."""
+def _start_batch(path: str, stream: BinaryIO) -> str | Skipped:
+    """The encoding of a batch file, its byte-order mark read past; or why it is skipped."""
     try:
         codec, bom_length = sniff_stream_encoding(_peek(stream))
     except NotText as exc:
-        yield Skipped(path, str(exc))
-        return
+        return Skipped(path, str(exc))
     stream.read(bom_length)
+    return codec
+
+
+def read_jsonl(path: str, stream: BinaryIO, options: InputOptions) -> Iterator[Item]:
+    """Stream a JSON Lines batch: one record a line; a bad line is skipped with its reason."""
+    codec = _start_batch(path, stream)
+    if isinstance(codec, Skipped):
+        yield codec
+        return
     if codec.startswith(("utf-16", "utf-32")):
         lines: Iterator[tuple[int, str | None, str]] = _text_lines(stream, codec)
     else:
@@ -717,12 +725,10 @@ def _text_lines(stream: BinaryIO, codec: str) -> Iterator[tuple[int, str | None,
 
 def read_csv(path: str, stream: BinaryIO, options: InputOptions, delimiter: str = ",") -> Iterator[Item]:
     """Stream a CSV/TSV batch with a header row; a bad record is skipped with its reason."""
-    try:
-        codec, bom_length = sniff_stream_encoding(_peek(stream))
-    except NotText as exc:
-        yield Skipped(path, str(exc))
+    codec = _start_batch(path, stream)
+    if isinstance(codec, Skipped):
+        yield codec
         return
-    stream.read(bom_length)
     text = io.TextIOWrapper(stream, encoding=codec, errors="strict", newline="")
     try:
         reader = csv.DictReader(text, delimiter=delimiter)
