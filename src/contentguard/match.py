@@ -187,7 +187,7 @@ class Matcher:
         # when one of their gates opens; a combination when every one of its cues may be there.
         always: list[int] = []
         by_gate: dict[int, list[int]] = defaultdict(list)
-        combinations: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
+        combinations: list[tuple[int, frozenset[int], frozenset[int]]] = []
         for compiled in rules:
             if isinstance(compiled.rule, PatternRule):
                 if any(gate is None for gate in compiled.pattern_gates):
@@ -195,15 +195,17 @@ class Matcher:
                 for gate in set(compiled.pattern_gates) - {None}:
                     by_gate[gate].append(compiled.index)
             elif isinstance(compiled.rule, CombinationRule):
-                term_cues = tuple(c for c in compiled.all_of_cues if cues[c].pattern is None)
-                cue_gates = tuple(cues[c].gate for c in compiled.all_of_cues
-                                  if cues[c].pattern is not None and cues[c].gate is not None)
+                term_cues = frozenset(c for c in compiled.all_of_cues if cues[c].pattern is None)
+                cue_gates = frozenset(cues[c].gate for c in compiled.all_of_cues
+                                      if cues[c].pattern is not None and cues[c].gate is not None)
                 combinations.append((compiled.index, term_cues, cue_gates))
         self._always_rules = tuple(always)
         self._rules_by_gate = {gate: tuple(indexes) for gate, indexes in by_gate.items()}
         self._combinations = tuple(combinations)
         self._cues: tuple[_Cue, ...] = tuple(cues)
-        self._char_gates: tuple[tuple[int, str], ...] = tuple(char_gates)
+        self._char_gates: tuple[tuple[int, frozenset[str]], ...] = tuple(
+            (gate, frozenset(chars)) for gate, chars in char_gates)
+        self._char_gate_chars = frozenset("".join(chars for _, chars in char_gates))
         self._targets: dict[str, tuple[tuple[int, int, Any], ...]] = {k: tuple(v) for k, v in targets.items()}
         # The automaton reports a key by its position in this tuple.
         self._keys: tuple[tuple[str, tuple[tuple[int, int, Any], ...]], ...] = tuple(self._targets.items())
@@ -317,10 +319,11 @@ class _FieldScan:
         for spans in self.allow_spans.values():
             spans.sort(key=lambda span: span[1])  # _covered_by_allow_term bisects by end
         self._term_cues = term_cues
-        compact_text = text.compact
-        for gate, chars in self.matcher._char_gates:
-            if any(ch in compact_text for ch in chars):
-                open_gates.add(gate)
+        present = self.matcher._char_gate_chars.intersection(text.compact)
+        if present:
+            for gate, chars in self.matcher._char_gates:
+                if not present.isdisjoint(chars):
+                    open_gates.add(gate)
         self._open_gates = open_gates
 
     def rules_that_may_match(self) -> list[CompiledRule]:
@@ -330,8 +333,9 @@ class _FieldScan:
         indexes.update(matcher._always_rules)
         for gate in self._open_gates:
             indexes.update(matcher._rules_by_gate.get(gate, ()))
+        found_cues = self._term_cues.keys()
         for index, term_cues, cue_gates in matcher._combinations:
-            if all(c in self._term_cues for c in term_cues) and all(g in self._open_gates for g in cue_gates):
+            if term_cues <= found_cues and cue_gates <= self._open_gates:
                 indexes.add(index)
         return [matcher.rules[index] for index in sorted(indexes)]
 
