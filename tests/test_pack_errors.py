@@ -108,3 +108,12 @@ def test_extra_pack_directory_loads_beside_the_shipped_ones(tmp_path):
     guard = contentguard.load(extra_packs=[folder])
     assert "company/banned" in {r.rule.id for r in guard.rules}
     assert {r.pack for r in guard.rules} == set(shipped_pack_names()) | {"company"}
+
+
+def test_lexicon_replacement_column_reaches_the_finding(tmp_path):
+    (tmp_path / "terms.txt").write_text("最好用\t改为“很好用”\t绝对化用语\t很好用\n顶级\t删去该词\n", encoding="utf-8")
+    body = "pack: demo\nrules:" + GOOD_RULE.replace("terms: [赌博]", "terms_file: terms.txt")
+    guard = contentguard.load(packs=[write_pack(tmp_path, body)])
+    first, second = guard.check("最好用的顶级杯子").findings
+    assert (first.text, first.suggestion, first.replacement) == ("最好用", "改为“很好用”", "很好用")
+    assert (second.text, second.suggestion, second.replacement) == ("顶级", "删去该词", None)

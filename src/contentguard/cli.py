@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import sys
 import time
 from collections import deque
@@ -461,7 +460,7 @@ def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
     document = unit.document
     for finding in result.findings:
         where = f"{unit.path}:{finding.line}:{finding.column}"
-        replacement = term_replacement(guard, finding)
+        replacement = finding.replacement
         field_text = (document.title if finding.field == "title" else document.body) or ""
         original_text = field_text[finding.start:finding.end]
         if mask and is_privacy(finding.category):
@@ -486,36 +485,6 @@ def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
             continue  # two rules on the same words: the first rewrite wins
         non_overlapping.append((start, end, text))
     return non_overlapping, advice
-
-
-_ADVICE_MARKS = re.compile(r"[，。；：,;:（）()！!？?…]|删|建议|请|避免|不得|写明")
-_ONE_QUOTED_ALTERNATIVE = re.compile(r'^(?:改为|改成|换成|替换为)\s*["“「『]([^"“”「」『』]+)["”」』]$')
-
-
-def term_replacement(guard: Guard, finding) -> str | None:
-    """The words a lexicon term names as its replacement (``{term: 最好, suggestion: 很好}`` or
-    ``改为“很好”``), or None when the suggestion is advice for a person.
-
-    A Finding does not say whether its suggestion is a replacement or advice, so: it must be
-    the term's own (not the rule's general suggestion), and be either bare words or a single
-    quoted alternative after 改为 — never a sentence, a choice of several, or an instruction.
-    """
-    if not finding.suggestion:
-        return None
-    try:
-        rule = guard.rule(finding.rule_id).rule
-    except KeyError:
-        return None
-    if rule.kind != "lexicon" or finding.suggestion.strip() == rule.suggestion.strip():
-        return None
-    suggestion = finding.suggestion.strip()
-    quoted = _ONE_QUOTED_ALTERNATIVE.match(suggestion)
-    if quoted:
-        return quoted.group(1).strip()
-    if _ADVICE_MARKS.search(suggestion) or any(q in suggestion for q in '"“”「」『』') or len(suggestion) > 12 \
-            or suggestion.startswith(("改为", "改成", "换成", "替换为", "可改")):
-        return None
-    return suggestion
 
 
 def apply_rewrites(text: str, rewrites: list[tuple[int, int, str]]) -> str:

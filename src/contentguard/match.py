@@ -525,7 +525,7 @@ class _FieldScan:
             rule_id=rule.id, category=rule.category, severity=rule.severity, field=self.name,
             start=start, end=end, text=text,
             message=_fill(rule.message, values),
-            suggestion=_fill(suggestion, values),
+            suggestion=_fill(suggestion, values), replacement=term.replacement if term else None,
             clause=rule.clause, pack=compiled.pack, matched=candidate.matched,
             evidence=candidate.evidence, confidence=rule.confidence,
         )

@@ -30,11 +30,14 @@ class _Model(BaseModel):
 
 
 class Term(_Model):
-    """One lexicon entry. ``suggestion`` and ``note`` override the rule's for this term."""
+    """One lexicon entry. ``suggestion`` and ``note`` override the rule's for this term;
+    ``replacement`` is the words that can stand in its place as written (最好用 → 很好用), which
+    ``contentguard fix`` applies — a suggestion is advice for a person, a replacement a rewrite."""
 
     term: str = Field(min_length=1)
     suggestion: str | None = None
     note: str | None = None
+    replacement: str | None = None
 
 
 class Examples(_Model):
@@ -322,8 +325,8 @@ _JIEBA_LINE = re.compile(r"^(\S+)\s+\d+(?:\s+[A-Za-z]+)?$")
 def read_lexicon_file(path: Path) -> list[dict[str, str]]:
     """Read one lexicon file. Lines starting with '#' and blank lines are skipped.
 
-    Accepted line forms: ``term``; ``term<TAB>suggestion<TAB>note`` (both optional);
-    jieba user-dictionary ``word freq [tag]`` (the frequency and tag are not used).
+    Accepted line forms: ``term``; ``term<TAB>suggestion<TAB>note<TAB>replacement`` (all but the
+    term optional); jieba user-dictionary ``word freq [tag]`` (the frequency and tag are not used).
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -341,6 +344,8 @@ def read_lexicon_file(path: Path) -> list[dict[str, str]]:
                 entry["suggestion"] = rest[0]
             if len(rest) > 1 and rest[1]:
                 entry["note"] = rest[1]
+            if len(rest) > 2 and rest[2]:
+                entry["replacement"] = rest[2]
             entries.append(entry)
             continue
         jieba_form = _JIEBA_LINE.match(line)

@@ -52,6 +52,8 @@ class Finding(_Frozen):
     text: str
     message: str
     suggestion: str = ""
+    # Words that can stand in place of the text as written (a lexicon term's replacement).
+    replacement: str | None = None
     clause: str = ""
     pack: str = ""
     # The normalized term or pattern text that matched (what the rule knows it as).
