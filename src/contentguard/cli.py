@@ -328,8 +328,8 @@ def scan(paths: tuple[str, ...], output_format: str, fail_on: str, workers: int,
     from .formats import FORMATTERS, SarifFormatter, SummaryCounter
     from .inputs import ReadProgress, read_items
 
-    out = click.get_text_stream("stdout")
-    err = click.get_text_stream("stderr")
+    out = sys.stdout
+    err = sys.stderr
     use_color = _use_color(color, out)
     formatter_class = FORMATTERS[output_format]
     extra: dict[str, Any] = {"rules": guard.rules} if formatter_class is SarifFormatter else {}
@@ -423,7 +423,7 @@ def fix(paths: tuple[str, ...], mask: bool, write: bool, packs: tuple[str, ...],
     guard = load_guard(packs, rules_dir, config_file)
     from .inputs import Unit, read_items
 
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     changed = 0
     for item, result in run_scan(guard, read_items(paths, options), 1, "high"):
         if result.type == "skipped":
@@ -578,7 +578,7 @@ def explain(rule_id: str, packs: tuple[str, ...], rules_dir: str | None, config_
     for label, examples in (("matches", rule.examples.match), ("no match", rule.examples.no_match)):
         for example in examples:
             lines.append(f"  {label:<10}  {example}")
-    click.echo("\n".join(lines), color=_use_color(None, click.get_text_stream("stdout")))
+    click.echo("\n".join(lines), color=_use_color(None, sys.stdout))
 
 
 @cli.command("test-rules")
