@@ -230,10 +230,6 @@ class Matcher:
             return None
         return ahocorasick_rs.AhoCorasick([key for key, _ in self._keys])
 
-    @property
-    def term_count(self) -> int:
-        return sum(1 for targets in self._targets.values() for kind, _, _ in targets if kind == _TERM)
-
     # ---- scanning ---------------------------------------------------------------------------
     def scan(self, document: Document, fields: Sequence[tuple[DocumentField, NormalizedText]],
              rule_filter: Callable[[CompiledRule], bool] | None = None) -> tuple[list[Finding], list[ReportError]]:

@@ -76,14 +76,6 @@ class RulesetInfo(_Frozen):
     packs: tuple[str, ...] = ()
 
 
-class RiskCell(_Frozen):
-    """What put the report in its matrix cell."""
-
-    impact: int
-    likelihood: int
-    level: RiskLevel
-
-
 class Risk(_Frozen):
     level: RiskLevel
     impact: int
@@ -103,10 +95,6 @@ class Report(_Frozen):
     risk: Risk
     sentiment: Sentiment | None = None
     ruleset: RulesetInfo
-
-    @property
-    def max_severity(self) -> int:
-        return max((f.severity for f in self.findings), default=0)
 
     def categories(self) -> set[str]:
         """Top-level categories found (``sensitive.gambling`` counts as ``sensitive``)."""
