@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -214,3 +215,54 @@ def test_model_from_another_feature_extraction_version_is_refused(model_copy: Pa
     with pytest.raises(ModelError, match="feature extraction version") as error:
         SentimentModel.load(model_copy)
     assert HEADER_FILE_NAME in str(error.value)
+
+
+def test_nb_scaled_training_folds_exactly_into_the_stored_coefficients(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """train_sentiment fits on NB-scaled TF-IDF columns and stores w ⊙ s: the exported model, predicted
+    with the unchanged SentimentModel code, must give the training pipeline's probabilities."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "train_sentiment.py"
+    if not script.is_file():
+        pytest.skip("benchmarks/ not in this checkout")
+    spec = importlib.util.spec_from_file_location("train_sentiment_under_test", script)
+    train = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, train)  # dataclasses look their module up there
+    spec.loader.exec_module(train)
+    from contentguard.score import FeatureCues
+
+    shutil.copy(SHIPPED_MODEL_DIR / train.CUES_FILE_NAME, tmp_path / train.CUES_FILE_NAME)
+    cues = FeatureCues.parse((tmp_path / train.CUES_FILE_NAME).read_text(encoding="utf-8"), "cues")
+    texts = [
+        "很好吃，送得快",
+        "太难吃了，不会再点",
+        "不好吃",
+        "味道不错[哈哈]",
+        "送餐慢，凉了[怒]",
+        "今天下午三点开会",
+        "服务很好",
+        "明天发布新版本",
+        "差评，难吃",
+        "好评！",
+    ] * 3
+    labels = [
+        "positive",
+        "negative",
+        "negative",
+        "positive",
+        "negative",
+        "neutral",
+        "positive",
+        "neutral",
+        "negative",
+        "positive",
+    ] * 3
+    trained = train.fit(texts, labels, np.ones(len(texts)), cues, min_df=1, nb_exponent=0.5, nb_alpha=1.0)
+    assert trained.feature_scale is not None and not np.allclose(trained.feature_scale, 1.0)
+    trained.temperature = 1.3
+    header_path = train.export(trained, tmp_path, [], train.FEATURE_SETTINGS)
+    exported = SentimentModel.load(header_path)
+    probe = ["不太好吃", "很快，很好", "新版本明天发布", "凉了", "[哈哈]"]
+    np.testing.assert_allclose(exported.predict_proba(probe), trained.probabilities(probe), atol=1e-5)
