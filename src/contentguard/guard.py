@@ -35,8 +35,6 @@ from .packs import (
     load_pack_file,
     load_pack_source,
     read_lexicon_file,
-    shipped_pack_dir,
-    shipped_pack_names,
 )
 from .report import Finding, Report, ReportError, Risk, RulesetInfo, Sentiment
 from .resources import data_dir
@@ -62,7 +60,8 @@ def load(packs: Sequence[str | PackSource] | None = None, extra_packs: Iterable[
     settings_dir = Path(rules_dir) if rules_dir is not None else data_dir("rules")
     settings = RulesetSettings.from_file(settings_dir / "ruleset.yaml")
     cfg = load_config(config)
-    pack_dir = settings_dir / "packs" if rules_dir is not None else shipped_pack_dir()
+    pack_dir = settings_dir / "packs"
+    available = sorted(path.stem for path in pack_dir.glob("*.yaml"))
 
     selected: Sequence[str | PackSource]
     if packs is not None:
@@ -70,7 +69,7 @@ def load(packs: Sequence[str | PackSource] | None = None, extra_packs: Iterable[
     elif cfg.packs is not None:
         selected = cfg.packs
     else:
-        selected = shipped_pack_names() if rules_dir is None else sorted(p.stem for p in pack_dir.glob("*.yaml"))
+        selected = available
 
     loaded: list[Pack] = []
     for item in selected:
@@ -78,7 +77,7 @@ def load(packs: Sequence[str | PackSource] | None = None, extra_packs: Iterable[
             loaded.append(load_pack_file(pack_dir / f"{item}.yaml"))
         elif isinstance(item, str) and "\n" not in item and not item.endswith((".yaml", ".yml")) \
                 and not Path(item).exists():
-            raise ConfigError(f"unknown pack {item!r}: shipped packs are {', '.join(shipped_pack_names())}")
+            raise ConfigError(f"unknown pack {item!r}: the packs in {pack_dir} are {', '.join(available)}")
         else:
             loaded.extend(load_pack_source(item))
     for source in [*extra_packs, *(cfg.path(p) for p in cfg.extra_packs)]:
