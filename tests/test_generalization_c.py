@@ -278,11 +278,13 @@ if __name__ == "__main__":  # a summary: recall on violations, false alarms on t
     g = contentguard.load()
     verbose = "-v" in sys.argv
     for category in VIOLATING:
-        hits = [b for c, k, b in (p.values for p in _cases({category: VIOLATING[category]})) if category in fired(g, k, b)]
-        fa = [b for c, k, b in (p.values for p in _cases({category: CLEAN[category]})) if category in fired(g, k, b)]
-        print(f"{category}: recall {len(hits)}/{len(VIOLATING[category])}, false alarms {len(fa)}/{len(CLEAN[category])}")
+        violating = [p.values for p in _cases({category: VIOLATING[category]})]
+        clean = [p.values for p in _cases({category: CLEAN[category]})]
+        hits = [b for _, k, b in violating if category in fired(g, k, b)]
+        fa = [b for _, k, b in clean if category in fired(g, k, b)]
+        print(f"{category}: recall {len(hits)}/{len(violating)}, false alarms {len(fa)}/{len(clean)}")
         if verbose:
-            for c, k, b in (p.values for p in _cases({category: VIOLATING[category]})):
+            for _, k, b in violating:
                 if category not in fired(g, k, b):
                     print("  MISS", b)
             for b in fa:
