@@ -5,7 +5,7 @@ must be flagged in the many ways real posts and comments phrase them, and clean 
 words with them (traps). Each probe goes through ``contentguard.load()`` and only asks whether
 the category fired.
 
-Run ``python tests/test_generalization_b.py`` for a recall / false-alarm summary per category.
+Run ``python -m tests.test_generalization_b`` for a recall / false-alarm summary per category.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 import contentguard
+from tests.probes import fired, probe_cases
 
 # Every probe is a body text; the kind is the category's default below unless the text is
 # given as ("post" | "comment", text).
@@ -747,32 +748,17 @@ for _table, _extra in ((VIOLATING, VIOLATING_2), (CLEAN, CLEAN_2), (VIOLATING, V
 
 
 def _cases(table):
-    for category, texts in table.items():
-        for text in texts:
-            kind, body = (text if isinstance(text, tuple) else (DEFAULT_KIND[category], text))
-            if body in KNOWN:
-                continue
-            yield pytest.param(category, kind, body, id=f"{category}-{body[:20]}")
-
-
-@pytest.fixture(scope="module")
-def guard():
-    return contentguard.load()
-
-
-def fired(guard, kind: str, body: str) -> set[str]:
-    report = guard.check({"body": body, "kind": kind, "platform": "weibo" if kind == "post" else "douyin"})
-    return {f.category.split(".")[0] for f in report.findings}
+    return probe_cases(table, DEFAULT_KIND, KNOWN)
 
 
 @pytest.mark.parametrize(("category", "kind", "body"), list(_cases(VIOLATING)))
-def test_violation_is_flagged(guard, category, kind, body):
-    assert category in fired(guard, kind, body)
+def test_violation_is_flagged(default_guard, category, kind, body):
+    assert category in fired(default_guard, kind, body)
 
 
 @pytest.mark.parametrize(("category", "kind", "body"), list(_cases(CLEAN)))
-def test_clean_trap_is_not_flagged(guard, category, kind, body):
-    assert category not in fired(guard, kind, body)
+def test_clean_trap_is_not_flagged(default_guard, category, kind, body):
+    assert category not in fired(default_guard, kind, body)
 
 
 if __name__ == "__main__":  # a summary: recall on violations, false alarms on traps

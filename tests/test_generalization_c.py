@@ -5,7 +5,7 @@ employee leaks without an "internal" marker, casual threats, drug slang, coded p
 weapon sales, coerced religious activity; and clean traps that share words with them, plus set
 phrases with 第一 and quoted absolute claims that warn against them.
 
-Run ``python tests/test_generalization_c.py`` for a recall / false-alarm summary per category.
+Run ``python -m tests.test_generalization_c`` for a recall / false-alarm summary per category.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 import contentguard
+from tests.probes import fired, probe_cases
 
 DEFAULT_KIND = {"confidentiality": "post", "sensitive": "comment", "exaggeration": "post"}
 
@@ -244,32 +245,17 @@ KNOWN: set[str] = {"全国第一家专业店", "世界领先的科技", "唯一�
 
 
 def _cases(table):
-    for category, texts in table.items():
-        for item in texts:
-            kind, body = item if isinstance(item, tuple) else (DEFAULT_KIND[category], item)
-            if body in KNOWN:
-                continue
-            yield pytest.param(category, kind, body, id=f"{category}:{body[:20]}")
-
-
-@pytest.fixture(scope="module")
-def guard():
-    return contentguard.load()
-
-
-def fired(guard, kind: str, body: str) -> set[str]:
-    report = guard.check({"body": body, "kind": kind, "platform": "weibo" if kind == "post" else "douyin"})
-    return {f.category.split(".")[0] for f in report.findings}
+    return probe_cases(table, DEFAULT_KIND, KNOWN)
 
 
 @pytest.mark.parametrize(("category", "kind", "body"), list(_cases(VIOLATING)))
-def test_violation_is_flagged(guard, category, kind, body):
-    assert category in fired(guard, kind, body)
+def test_violation_is_flagged(default_guard, category, kind, body):
+    assert category in fired(default_guard, kind, body)
 
 
 @pytest.mark.parametrize(("category", "kind", "body"), list(_cases(CLEAN)))
-def test_clean_trap_is_not_flagged(guard, category, kind, body):
-    assert category not in fired(guard, kind, body)
+def test_clean_trap_is_not_flagged(default_guard, category, kind, body):
+    assert category not in fired(default_guard, kind, body)
 
 
 if __name__ == "__main__":  # a summary: recall on violations, false alarms on traps
