@@ -22,3 +22,18 @@ def fired(guard, kind: str, body: str) -> set[str]:
     """The top-level categories the guard reports for one post or comment."""
     report = guard.check({"body": body, "kind": kind, "platform": "weibo" if kind == "post" else "douyin"})
     return {f.category.split(".")[0] for f in report.findings}
+
+
+def probe_tests(violating: Mapping[str, Sequence], clean: Mapping[str, Sequence], default_kind: Mapping[str, str],
+                known: frozenset[str] | set[str] = frozenset()):
+    """The two parametrized tests of a probe module: every violation fires its category, no trap does."""
+
+    @pytest.mark.parametrize(("category", "kind", "body"), list(probe_cases(violating, default_kind, known)))
+    def test_violation_is_flagged(default_guard, category, kind, body):
+        assert category in fired(default_guard, kind, body)
+
+    @pytest.mark.parametrize(("category", "kind", "body"), list(probe_cases(clean, default_kind, known)))
+    def test_clean_trap_is_not_flagged(default_guard, category, kind, body):
+        assert category not in fired(default_guard, kind, body)
+
+    return test_violation_is_flagged, test_clean_trap_is_not_flagged

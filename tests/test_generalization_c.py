@@ -10,10 +10,8 @@ Run ``python -m tests.test_generalization_c`` for a recall / false-alarm summary
 
 from __future__ import annotations
 
-import pytest
-
 import contentguard
-from tests.probes import fired, probe_cases
+from tests.probes import fired, probe_cases, probe_tests
 
 DEFAULT_KIND = {"confidentiality": "post", "sensitive": "comment", "exaggeration": "post"}
 
@@ -248,14 +246,7 @@ def _cases(table):
     return probe_cases(table, DEFAULT_KIND, KNOWN)
 
 
-@pytest.mark.parametrize(("category", "kind", "body"), list(_cases(VIOLATING)))
-def test_violation_is_flagged(default_guard, category, kind, body):
-    assert category in fired(default_guard, kind, body)
-
-
-@pytest.mark.parametrize(("category", "kind", "body"), list(_cases(CLEAN)))
-def test_clean_trap_is_not_flagged(default_guard, category, kind, body):
-    assert category not in fired(default_guard, kind, body)
+test_violation_is_flagged, test_clean_trap_is_not_flagged = probe_tests(VIOLATING, CLEAN, DEFAULT_KIND, KNOWN)
 
 
 if __name__ == "__main__":  # a summary: recall on violations, false alarms on traps
