@@ -35,7 +35,7 @@ def main() -> None:
 
     guard = contentguard.load()
     settings = guard._matcher.settings.normalization
-    keys = sorted(guard._matcher._targets)
+    keys = sorted(key for key, _ in guard._matcher._keys)
     texts = [NormalizedText(t, settings).compact for t in read_reviews(args.data)[: args.docs]]
     size = megabytes(texts)
     print(f"{len(keys)} keys, {len(texts)} documents, {size:.2f} MB")

@@ -172,3 +172,13 @@ def test_context_windows_clause_sentence_and_combination_in_one_sentence():
     assert texts(guard, "我们的理念。做第一的", "t/sentence") == ["第一"]
     assert texts(guard, "转发本文，即可领取", "t/combo") == ["转发本文，即可领取"]
     assert texts(guard, "转发本文。到店领取", "t/combo") == []
+
+
+def test_a_combination_cue_inside_the_anchor_does_not_count():
+    pack = {"pack": "t", "rules": [
+        {"id": "t/combo", "kind": "combination", "category": "spam", "severity": 2, "message": "{match}",
+         "all_of": [{"terms": ["跟着老师"]}, {"terms": ["老师"]}], "within": 10},
+    ]}
+    guard = contentguard.load(packs=[pack])
+    assert texts(guard, "跟着老师买", "t/combo") == []
+    assert texts(guard, "跟着老师买，老师说的", "t/combo") == ["跟着老师买，老师"]

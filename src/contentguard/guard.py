@@ -244,6 +244,8 @@ class Guard:
         return self._sentiment().predict([text])[0]
 
     def _sentiment(self) -> SentimentModel:
+        """The sentiment model, loaded on first use; a model that failed to load fails the same way again
+        without another attempt at every batch chunk."""
         model = self._sentiment_model
         if model is None:
             with self._lock:
@@ -252,8 +254,14 @@ class Guard:
                     # does not need to pay.
                     from .score import SentimentModel
 
-                    object.__setattr__(self, "_sentiment_model", SentimentModel.load())
+                    try:
+                        loaded: SentimentModel | ModelError = SentimentModel.load()
+                    except ModelError as exc:
+                        loaded = exc
+                    object.__setattr__(self, "_sentiment_model", loaded)
                 model = self._sentiment_model
+        if isinstance(model, ModelError):
+            raise model
         return model
 
     def _check_many(self, items: Sequence[Any]) -> list[Report]:
@@ -279,13 +287,13 @@ class Guard:
             try:
                 limit = self._matcher.settings.scoring.sentiment_max_chars
                 predicted = self._sentiment().predict([body[:limit] for _, body in bodies])
-                for (i, _), value in zip(bodies, predicted, strict=False):
+                for (i, _), value in zip(bodies, predicted, strict=True):
                     sentiments[i] = value
             except ModelError as exc:
                 sentiment_error = ReportError(code="sentiment-unavailable", message=str(exc))
 
         reports = []
-        for document, problem, result, sentiment in zip(documents, problems, matched, sentiments, strict=False):
+        for document, problem, result, sentiment in zip(documents, problems, matched, sentiments, strict=True):
             if document is None:
                 reports.append(self._error_report(problem))
                 continue

@@ -54,10 +54,9 @@ class CompiledRule:
     def __setstate__(self, state):
         for name, value in state.items():
             object.__setattr__(self, name, value)
-        rule = state["rule"]
-        object.__setattr__(self, "patterns", _compile_patterns(rule) if isinstance(rule, PatternRule) else ())
-        object.__setattr__(self, "validator", VALIDATORS[rule.validator]
-                           if isinstance(rule, PatternRule) and rule.validator else None)
+        patterns, validator = _compiled_parts(state["rule"])
+        object.__setattr__(self, "patterns", patterns)
+        object.__setattr__(self, "validator", validator)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +74,13 @@ class _Cue:
         object.__setattr__(self, "pattern", _compile_cue(state["spec"]))
 
 
-def _compile_patterns(rule: PatternRule) -> tuple[regex.Pattern, ...]:
+def _compiled_parts(rule) -> tuple[tuple[regex.Pattern, ...], Callable[[str], bool] | None]:
+    """A pattern rule's compiled patterns and validator (nothing for other kinds)."""
+    if not isinstance(rule, PatternRule):
+        return (), None
     flags = PATTERN_FLAGS if rule.ignore_case else 0
-    return tuple(regex.compile(p, flags) for p in rule.patterns)
+    patterns = tuple(regex.compile(p, flags) for p in rule.patterns)
+    return patterns, VALIDATORS[rule.validator] if rule.validator else None
 
 
 def _compile_cue(spec: ContextCue) -> regex.Pattern | None:
@@ -163,9 +166,8 @@ class Matcher:
                     add_key(word, (_ALLOW, index, None), where)
                 allow_cues = tuple(add_cue(cue, index, where) for cue in rule.allow_contexts)
                 all_of = ()
-                patterns: tuple[regex.Pattern, ...] = ()
                 gates: tuple[int | None, ...] = ()
-                validator = None
+                patterns, validator = _compiled_parts(rule)
                 if isinstance(rule, LexiconRule):
                     if not rule.terms:
                         raise PackError(f"{where}: field 'terms': a lexicon rule needs at least one term")
@@ -173,9 +175,7 @@ class Matcher:
                         add_key(term.term, (_TERM, index, term), where)
                         segmenter_words.add(compact(term.term, norm))
                 elif isinstance(rule, PatternRule):
-                    patterns = _compile_patterns(rule)
                     gates = tuple(add_gate(p) for p in rule.patterns)
-                    validator = VALIDATORS[rule.validator] if rule.validator else None
                 else:
                     all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
                 rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates))
@@ -206,9 +206,9 @@ class Matcher:
         self._char_gates: tuple[tuple[int, frozenset[str]], ...] = tuple(
             (gate, frozenset(chars)) for gate, chars in char_gates)
         self._char_gate_chars = frozenset("".join(chars for _, chars in char_gates))
-        self._targets: dict[str, tuple[tuple[int, int, Any], ...]] = {k: tuple(v) for k, v in targets.items()}
-        # The automaton reports a key by its position in this tuple.
-        self._keys: tuple[tuple[str, tuple[tuple[int, int, Any], ...]], ...] = tuple(self._targets.items())
+        # Every automaton key with its targets; the automaton reports a key by its position here.
+        self._keys: tuple[tuple[str, tuple[tuple[int, int, Any], ...]], ...] = tuple(
+            (key, tuple(key_targets)) for key, key_targets in targets.items())
         self._automaton = self._build_automaton()
         self.segmenter = WordSegmenter(segmenter_words)
 
@@ -413,7 +413,12 @@ class _FieldScan:
             span_start, span_end = anchor_start, anchor_end
             region = None if isinstance(rule.within, int) else self._region(rule.within, anchor_start, anchor_end)
             for others in occurrences[1:]:
-                best = min(others, key=lambda o: max(0, o[0] - anchor_end, anchor_start - o[1]))
+                # A cue found inside the anchor's own words adds nothing (老师 within 跟着老师); one that
+                # takes the anchor in (a wide pattern around 员工) still counts.
+                apart = [o for o in others if not (anchor_start <= o[0] and o[1] <= anchor_end)]
+                if not apart:
+                    break
+                best = min(apart, key=lambda o: max(0, o[0] - anchor_end, anchor_start - o[1]))
                 gap = max(0, best[0] - anchor_end, anchor_start - best[1])
                 if region is None and gap > rule.within:
                     break
@@ -429,7 +434,8 @@ class _FieldScan:
     def exempted(self, compiled: CompiledRule, candidate: _Candidate, scans: list[_FieldScan],
                  errors: list[ReportError]) -> bool:
         start, end = candidate.folded_start, candidate.folded_end
-        if self._covered_by_allow_term(compiled.index, start, end):
+        # Lexicon hits (the ones with a term) had their allow terms checked before the segmenter ran.
+        if candidate.term is None and self._covered_by_allow_term(compiled.index, start, end):
             return True
         for cue_id in compiled.allow_cues:
             within = self.matcher._cues[cue_id].spec.within
@@ -470,12 +476,10 @@ class _FieldScan:
         if cached is not None:
             return cached
         cue = self.matcher._cues[cue_id]
+        found: list[tuple[int, int]] = []
         if cue.pattern is None:
             found = sorted(set(self._term_cues.get(cue_id, ())))
-        elif cue.gate is not None and cue.gate not in self._open_gates:
-            found = []
-        else:
-            found = []
+        elif cue.gate is None or cue.gate in self._open_gates:
             try:
                 timeout = self.matcher.settings.matching.pattern_timeout_seconds
                 found = [m.span() for m in cue.pattern.finditer(self.text.folded, timeout=timeout)
