@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Kind = Literal["post", "comment"]
+# What a document is. The company speaks in posts, its account's replies and its staff's posts;
+# the public speaks in comments, reviews and mentions (posts by others that name the company).
+Kind = Literal["post", "reply", "staff_post", "comment", "review", "mention"]
 Field = Literal["title", "body"]
+# Who speaks: the Advertising Law and the policy bind the company's voice; the public's voice is
+# moderated and watched for public opinion.
+Voice = Literal["company", "public"]
+PUBLIC_KINDS: frozenset[str] = frozenset({"comment", "review", "mention"})
 
 
 class Document(BaseModel):
@@ -24,6 +31,19 @@ class Document(BaseModel):
     body: str = ""
     kind: Kind = "post"
     platform: str | None = None
+    # None: the voice follows from ``kind`` (see ``speaker``); set it to override, e.g. a repost.
+    voice: Voice | None = None
+    # For the public-opinion watch: when it was said, by whom, and the post a comment belongs to.
+    created_at: datetime | None = None
+    author: str | None = None
+    thread: str | None = None
+
+    @property
+    def speaker(self) -> Voice:
+        """The voice this document speaks in: given, or the kind's default."""
+        if self.voice is not None:
+            return self.voice
+        return "public" if self.kind in PUBLIC_KINDS else "company"
 
     def fields(self) -> list[tuple[Field, str]]:
         """The fields to check, in report order."""
@@ -34,7 +54,7 @@ class Document(BaseModel):
         return pairs
 
     def scope_of(self, field: Field) -> str:
-        """The rule scope a field belongs to: a comment's body is scope "comment"."""
+        """The rule scope a field belongs to: the body of anything the public wrote is scope "comment"."""
         if field == "title":
             return "title"
-        return "comment" if self.kind == "comment" else "body"
+        return "comment" if self.speaker == "public" else "body"

@@ -282,7 +282,7 @@ class Guard:
         sentiment_error: ReportError | None = None
         policy = self._config.sentiment
         bodies = [(i, d.body) for i, d in enumerate(documents) if d is not None and d.body.strip()
-                  and (policy == "all" or (policy == "comments" and d.kind == "comment"))]
+                  and (policy == "all" or (policy == "comments" and d.speaker == "public"))]
         if bodies:
             try:
                 limit = self._matcher.settings.scoring.sentiment_max_chars
@@ -302,8 +302,8 @@ class Guard:
                 errors = [*errors, sentiment_error]
             risk, decision = self._matrix.assess(document, findings, sentiment, self._config.platform_weights)
             reports.append(Report(id=document.id, kind=document.kind, platform=document.platform,
-                                  decision=decision, findings=tuple(findings), errors=tuple(errors),
-                                  risk=risk, sentiment=sentiment, ruleset=self._info))
+                                  voice=document.speaker, decision=decision, findings=tuple(findings),
+                                  errors=tuple(errors), risk=risk, sentiment=sentiment, ruleset=self._info))
         return reports
 
     def _normalized_fields(self, document: Document) -> list[tuple[str, NormalizedText]]:
@@ -312,7 +312,8 @@ class Guard:
 
     def regrade(self, report: Report, findings: Sequence[Finding]) -> Report:
         """The report graded again on the matrix with only ``findings`` (e.g. after suppressions)."""
-        document = Document(id=report.id, kind=report.kind, platform=report.platform)  # type: ignore[arg-type]
+        document = Document(id=report.id, kind=report.kind, platform=report.platform,  # type: ignore[arg-type]
+                            voice=report.voice)
         risk, decision = self._matrix.assess(document, findings, report.sentiment, self._config.platform_weights)
         return report.model_copy(update={"findings": tuple(findings), "risk": risk, "decision": decision})
 

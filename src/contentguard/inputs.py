@@ -30,9 +30,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, Protocol
+from typing import Any, BinaryIO, Literal, Protocol, get_args
 
-from .document import Document
+from .document import Document, Kind
 
 Format = Literal["txt", "md", "html", "jsonl", "csv", "tsv"]
 FORMAT_BY_SUFFIX: dict[str, Format] = {
@@ -63,7 +63,7 @@ class InputOptions:
     id_field: str = "id"
     title_field: str = "title"
     text_field: str | None = None
-    kind: Literal["post", "comment"] | None = None
+    kind: Kind | None = None
     platform: str | None = None
     # Files read whole as one document larger than this are skipped (batches are streamed).
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
@@ -638,8 +638,8 @@ def record_document(record: dict[str, Any], options: InputOptions, fallback_id: 
         title = str(title)
     record_id = _field_value(record, options.id_field)
     kind = options.kind or record.get("kind") or "post"
-    if kind not in ("post", "comment"):
-        raise _RecordProblem(f"field 'kind' is {kind!r}: use post or comment (or give --kind)")
+    if kind not in get_args(Kind):
+        raise _RecordProblem(f"field 'kind' is {kind!r}: use one of {', '.join(get_args(Kind))} (or give --kind)")
     platform = options.platform or record.get("platform")
     document = Document(id=str(record_id) if record_id is not None else fallback_id, title=title or None,
                         body=body, kind=kind, platform=str(platform) if platform is not None else None)

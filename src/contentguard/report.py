@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .document import Field as DocumentField
+from .document import Voice
 
 #: Sentiment labels, in the order of the model's probability columns.
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
@@ -42,6 +43,20 @@ class Sentiment(_Frozen):
         return scores
 
 
+class FindingContext(_Frozen):
+    """Why the words around a hit made it count (or not): the context stage's explanation."""
+
+    # What the words do: e.g. claim, promote, threaten, insult, or only mention / quote / report / ordinal.
+    label: str
+    # Probability that the hit is a violation in this context (feeds likelihood).
+    score: float = Field(ge=0.0, le=1.0)
+    # The rule's confidence before the context decided.
+    confidence_before: float = 1.0
+    # The deciding words and cues, in plain language, for the reviewer.
+    reason: str = ""
+    cues: tuple[str, ...] = ()
+
+
 class Finding(_Frozen):
     rule_id: str
     category: str
@@ -60,6 +75,11 @@ class Finding(_Frozen):
     matched: str = ""
     evidence: Evidence = "exact"
     confidence: float = 1.0
+    # Who spoke (the document's voice) and what the context made of the hit; optional, so older JSON loads.
+    voice: Voice | None = None
+    context: FindingContext | None = None
+    # Obfuscations seen in the matched text: noise, number-style, pinyin, homophone, lookalike, repeat.
+    obfuscation: tuple[str, ...] = ()
 
 
 class ReportError(_Frozen):
@@ -89,6 +109,7 @@ class Report(_Frozen):
     id: str | None = None
     kind: str = "post"
     platform: str | None = None
+    voice: Voice | None = None
     decision: Decision
     findings: tuple[Finding, ...] = ()
     errors: tuple[ReportError, ...] = ()

@@ -25,10 +25,10 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from .baseline import BaselineMatcher
-    from .formats import DocumentResult, SkippedResult
-    from .guard import Guard
-    from .inputs import InputOptions, Item, ReadProgress, Unit
+    from ..baseline import BaselineMatcher
+    from ..formats import DocumentResult, SkippedResult
+    from ..guard import Guard
+    from ..inputs import InputOptions, Item, ReadProgress, Unit
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FAIL_ON_LEVELS = ("low", "medium", "high")
@@ -44,7 +44,7 @@ class CliError(click.ClickException):
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -71,9 +71,9 @@ def ruleset_options(command: Callable) -> Callable:
 def load_guard(packs: tuple[str, ...] = (), rules_dir: str | None = None, config_file: str | None = None,
                pack_sources: list[str] | None = None, sentiment: str | None = None) -> Guard:
     """Compile the ruleset; configuration and pack problems become a usage error (exit 2)."""
-    from .config import discover_config, load_config
-    from .errors import ContentGuardError
-    from .guard import load
+    from ..config import discover_config, load_config
+    from ..errors import ContentGuardError
+    from ..guard import load
 
     selected = [name.strip() for value in packs for name in value.split(",") if name.strip()]
     if pack_sources is not None:
@@ -103,8 +103,9 @@ def input_options(command: Callable) -> Callable:
         click.option("--title-field", default="title", show_default=True, help="Batch records: the title field."),
         click.option("--text-field", default=None,
                      help="Batch records: the text field (default: the first of text, body, content)."),
-        click.option("--kind", type=click.Choice(["post", "comment"]), default=None,
-                     help="Check everything as posts or as comments (default: a record's own 'kind', else post)."),
+        click.option("--kind", type=click.Choice(["post", "reply", "staff_post", "comment", "review", "mention"]),
+                     default=None,
+                     help="Check everything as this kind (default: a record's own 'kind', else post)."),
         click.option("--platform", default=None, help="Where it is published (wechat, weibo, douyin, …)."),
         click.option("--max-file-size", default="10MB", show_default=True, metavar="SIZE",
                      help="Skip one-document files larger than this (batches are streamed whatever their size)."),
@@ -129,7 +130,7 @@ def _parse_size(value: str) -> int:
 
 
 def _input_options(kwargs: dict[str, Any]) -> InputOptions:
-    from .inputs import InputOptions
+    from ..inputs import InputOptions
 
     return InputOptions(
         include=tuple(kwargs.pop("include")), exclude=tuple(kwargs.pop("exclude")),
@@ -195,8 +196,8 @@ def run_scan(guard: Guard, items: Iterator[Item], workers: int, fail_on: str,
              baseline: BaselineMatcher | None = None, mask: bool = False
              ) -> Iterator[tuple[Item, DocumentResult | SkippedResult]]:
     """Check every unit (in worker processes when asked) and pair each with its result, in order."""
-    from .formats import SkippedResult
-    from .inputs import Unit
+    from ..formats import SkippedResult
+    from ..inputs import Unit
 
     pending: deque = deque()
 
@@ -223,10 +224,10 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
                     mask: bool) -> DocumentResult:
     """The report placed in its source: positions, inline and baseline suppressions, masking; the
     risk is graded again on what is left when something was suppressed."""
-    from .baseline import fingerprint
-    from .formats import DocumentResult, ScanFinding, SuppressedFinding, masked_finding
-    from .gate import blocks
-    from .report import ReportError
+    from ..baseline import fingerprint
+    from ..formats import DocumentResult, ScanFinding, SuppressedFinding, masked_finding
+    from ..gate import blocks
+    from ..report import ReportError
 
     kept: list[ScanFinding] = []
     kept_original = []  # the engine's findings that stay, to grade the risk again
@@ -266,7 +267,7 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
 
 def masked_risk(risk, findings) -> Any:
     """The risk with personal information masked in its explanation, which quotes the findings."""
-    from .formats import is_privacy, mask
+    from ..formats import is_privacy, mask
 
     texts = {f.text: mask(f.text) for f in findings if is_privacy(f.category) and f.text}
     if not texts:
@@ -325,8 +326,8 @@ def scan(paths: tuple[str, ...], output_format: str, fail_on: str, workers: int,
     options = _input_options(kwargs)
     baseline = _read_baseline(baseline_file) if baseline_file else None
     guard = load_guard(packs, rules_dir, config_file, sentiment=sentiment)
-    from .formats import FORMATTERS, SarifFormatter, SummaryCounter
-    from .inputs import ReadProgress, read_items
+    from ..formats import FORMATTERS, SarifFormatter, SummaryCounter
+    from ..inputs import ReadProgress, read_items
 
     out = sys.stdout
     err = sys.stderr
@@ -359,8 +360,8 @@ def _use_color(flag: bool | None, stream: IO[str]) -> bool:
 
 
 def _read_baseline(path: str):
-    from .baseline import Baseline
-    from .errors import ContentGuardError
+    from ..baseline import Baseline
+    from ..errors import ContentGuardError
 
     try:
         return Baseline.read(Path(path))
@@ -384,8 +385,8 @@ def baseline_create(paths: tuple[str, ...], output: str, workers: int, packs: tu
     """Record every current finding of PATHS (inline-suppressed ones aside) in a baseline file."""
     options = _input_options(kwargs)
     guard = load_guard(packs, rules_dir, config_file)
-    from .baseline import Baseline, BaselineEntry
-    from .inputs import read_items
+    from ..baseline import Baseline, BaselineEntry
+    from ..inputs import read_items
 
     record = Baseline(ruleset_version=guard.ruleset.version, ruleset_hash=guard.ruleset.hash)
     documents = skipped = 0
@@ -421,7 +422,7 @@ def fix(paths: tuple[str, ...], mask: bool, write: bool, packs: tuple[str, ...],
     """
     options = _input_options(kwargs)
     guard = load_guard(packs, rules_dir, config_file)
-    from .inputs import Unit, read_items
+    from ..inputs import Unit, read_items
 
     out = sys.stdout
     changed = 0
@@ -452,8 +453,8 @@ def fix(paths: tuple[str, ...], mask: bool, write: bool, packs: tuple[str, ...],
 def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
                   ) -> tuple[list[tuple[int, int, str]], list[str]]:
     """Source spans to replace, and advice lines for the findings left to a person."""
-    from .formats import is_privacy
-    from .formats import mask as mask_text
+    from ..formats import is_privacy
+    from ..formats import mask as mask_text
 
     rewrites: list[tuple[int, int, str]] = []
     advice: list[str] = []
@@ -609,6 +610,23 @@ def test_rules(directory: str | None, packs: tuple[str, ...], rules_dir: str | N
     click.echo(f"{count} examples of {len(guard.rules)} rules: {count - len(failures)} passed, "
                f"{len(failures)} failed")
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+# ---- commands that live in their own modules ------------------------------------------------------
+# Each module defines one click command or group; registering it here keeps `cli` the one entry point.
+# (Imported at the bottom so that the modules can use the helpers above; they import nothing heavy.)
+_COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for module_name in _COMMAND_MODULES:
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        cli.add_command(module.command)
+
+
+_register_commands()
 
 
 def main(argv: list[str] | None = None) -> None:
