@@ -16,13 +16,10 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import hashlib
-import io
 import json
 import random
 import sys
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,8 +37,8 @@ from sklearn.model_selection import train_test_split
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
+from contentguard.models.artifact import MODEL_CARD_FILE_NAME, write_artifact  # noqa: E402  (after the path set-up)
 from contentguard.score import (  # noqa: E402  (after the path set-up for a plain checkout)
-    FORMAT_VERSION,
     HEADER_FILE_NAME,
     LABELS,
     FeatureCues,
@@ -57,6 +54,8 @@ DEFAULT_OUT_DIR = REPO_ROOT / "models" / "sentiment"
 CUES_FILE_NAME = "feature_cues.txt"
 SUPPLEMENT_FILE_NAME = "training_supplement.tsv"
 ARRAYS_FILE_NAME = "sentiment_model.npz"
+#: The model's version in its header; bump it when the shipped model is retrained.
+MODEL_VERSION = "1.0"
 SEED = 20240611
 
 # SMP2020-EWECT emotions -> our three labels. "surprise" is dropped from training and evaluation:
@@ -423,72 +422,46 @@ def calibrate(model: TrainedModel, corpora: list[Corpus]) -> float:
     return fit_temperature(model.logits(texts), labels, weights)
 
 
-def _sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """An NPZ (loadable by np.load) with fixed timestamps, so equal arrays give equal bytes."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, array in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.asanyarray(array), allow_pickle=False)
-            entry = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, buffer.getvalue())
-
-
-def _same_arrays(path: Path, arrays: dict[str, np.ndarray]) -> bool:
-    """Whether the NPZ at path already holds exactly these arrays (then it is not rewritten: no git churn)."""
-    if not path.is_file():
-        return False
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            return set(stored.files) == set(arrays) and all(
-                stored[name].dtype == array.dtype and np.array_equal(stored[name], array)
-                for name, array in arrays.items()
-            )
-    except (OSError, ValueError):
-        return False
-
-
 def export(model: TrainedModel, out_dir: Path, corpora: list[Corpus], settings: FeatureSettings) -> Path:
     """Write the NPZ arrays and the JSON header (no pickle anywhere)."""
     vocabulary = model.vectorizer.vocabulary_
     tokens = [""] * len(vocabulary)
     for token, index in vocabulary.items():
         tokens[index] = token
-    arrays_path = out_dir / ARRAYS_FILE_NAME
     arrays = {
         "vocabulary_utf8": encode_vocabulary(tokens),
         "idf": model.vectorizer.idf_.astype(np.float32),
         "coefficients": np.ascontiguousarray(model.coefficients().T.astype(np.float32)),
         "intercepts": model.classifier.intercept_.astype(np.float32),
     }
-    if _same_arrays(arrays_path, arrays):
-        print(f"  {arrays_path.name} unchanged: kept as it is")
-    else:
-        _write_npz(arrays_path, arrays)
-    header = ModelHeader(
-        format_version=FORMAT_VERSION,
-        labels=LABELS,
-        features=settings,
-        cues_file=CUES_FILE_NAME,
-        cues_sha256=_sha256_file(out_dir / CUES_FILE_NAME),
+    card = out_dir / MODEL_CARD_FILE_NAME
+    if not card.is_file():  # a model folder needs a card to load; main() writes the full one after evaluating
+        card.write_text("# Sentiment model card\n\nProvisional: written by benchmarks/train_sentiment.py before "
+                        "the evaluation that fills it in.\n", encoding="utf-8")
+    # The shared model path (contentguard.models.artifact): NPZ without pickle, checksums in the header.
+    return write_artifact(
+        out_dir,
+        {
+            "name": "sentiment",
+            "version": MODEL_VERSION,
+            "labels": LABELS,
+            "features": settings.model_dump(mode="json"),
+            "cues_file": CUES_FILE_NAME,
+            "n_features": len(tokens),
+            "temperature": model.temperature,
+            "sklearn_version": sklearn.__version__,
+            "trained_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "training_data": [
+                f"{c.name}: {c.source} ({len(c.train) + len(c.validation):,} texts: train + validation splits)"
+                for c in corpora
+            ],
+        },
+        arrays,
+        header_file=HEADER_FILE_NAME,
         arrays_file=ARRAYS_FILE_NAME,
-        arrays_sha256=_sha256_file(arrays_path),
-        n_features=len(tokens),
-        temperature=model.temperature,
-        sklearn_version=sklearn.__version__,
-        trained_at=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        training_data=[
-            f"{c.name}: {c.source} ({len(c.train) + len(c.validation):,} texts: train + validation splits)"
-            for c in corpora
-        ],
+        files=(CUES_FILE_NAME,),
+        header_type=ModelHeader,
     )
-    header_path = out_dir / HEADER_FILE_NAME
-    header_path.write_text(json.dumps(header.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
-    return header_path
 
 
 Results = dict[tuple[str, str], dict[str, float]]

@@ -1,0 +1,54 @@
+"""Learned models: one way to ship, load, batch and evaluate them.
+
+Shipping a model (see README "Models"): a folder ``models/<name>/`` at the top of the repository with
+
+- ``<something>.json``: the header (:class:`~contentguard.models.artifact.ArtifactHeader`: format_version,
+  name, version, labels, features, arrays_file + arrays_sha256, files = companion name -> sha256, provenance);
+- the NPZ it names (plain numeric / byte arrays, read with ``allow_pickle=False``);
+- ``MODEL_CARD.md`` (source, license, measured figures, limits): a folder without one is refused;
+- a seeded training script in ``benchmarks/train_<name>.py`` that writes the folder with
+  :func:`~contentguard.models.artifact.write_artifact`.
+
+Loading: :func:`~contentguard.models.artifact.read_artifact` verifies everything (a clear
+:class:`~contentguard.errors.ModelError` naming the file otherwise);
+:func:`~contentguard.models.artifact.load_cached` keeps one loaded model per process.
+
+Predicting: every predictor follows :class:`Predictor`: ``labels`` and ``predict_proba(texts)``, a
+pure function of a batch of texts returning an ``(n_texts, n_labels)`` float array (rows sum to one).
+The sentiment model (:class:`contentguard.models.sentiment.SentimentModel`) is one.
+
+Evaluating: :mod:`contentguard.models.evaluate` (precision / recall / F1 / accuracy, calibration,
+threshold for a target precision), shared by benchmarks/ and tests.
+
+The submodules import numpy / scipy; this package module does not, so ``import contentguard`` stays light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["Predictor"]
+
+
+@runtime_checkable
+class Predictor(Protocol):
+    """What every model offers the stages: its labels and batched, pure probabilities."""
+
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, one column per label (in ``labels`` order), each row summing to one."""
+        ...
+
+
+def __getattr__(name: str) -> Any:  # pragma: no cover - convenience re-exports, loaded on demand
+    if name in ("Artifact", "ArtifactHeader", "read_artifact", "write_artifact", "load_cached"):
+        from contentguard.models import artifact
+
+        return getattr(artifact, name)
+    raise AttributeError(f"module 'contentguard.models' has no attribute {name!r}")
