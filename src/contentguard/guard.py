@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from .assess import RiskMatrix
 from .config import Config, load_config, watchlist_pack
 from .document import Document
+from .engine.context import ContextSettings, ContextStage
 from .errors import ConfigError, ModelError, PackError
 from .match import CompiledRule, Matcher
 from .normalize import NormalizedText, has_surrogates
@@ -93,7 +94,11 @@ def load(packs: Sequence[str | PackSource] | None = None, extra_packs: Iterable[
     matrix_path = cfg.path(cfg.risk_matrix) if cfg.risk_matrix else settings_dir / settings.risk_matrix
     matrix = RiskMatrix.from_file(matrix_path)
     matcher = Matcher(loaded, settings, cfg.allowlist)
-    return Guard(matcher, matrix, cfg, _ruleset_info(settings, loaded, matrix, cfg))
+    context_path = settings_dir / "context.yaml"
+    if not context_path.is_file():  # a company's rules folder may keep the shipped context settings
+        context_path = data_dir("rules") / "context.yaml"
+    context = ContextStage(loaded, ContextSettings.from_file(context_path))
+    return Guard(matcher, matrix, cfg, _ruleset_info(settings, loaded, matrix, cfg, context.settings), context)
 
 
 def _apply_config(packs: list[Pack], cfg: Config) -> list[Pack]:
@@ -138,8 +143,10 @@ def _apply_config(packs: list[Pack], cfg: Config) -> list[Pack]:
     return result
 
 
-def _ruleset_info(settings: RulesetSettings, packs: Sequence[Pack], matrix: RiskMatrix, cfg: Config) -> RulesetInfo:
+def _ruleset_info(settings: RulesetSettings, packs: Sequence[Pack], matrix: RiskMatrix, cfg: Config,
+                  context: ContextSettings | None = None) -> RulesetInfo:
     canonical = json.dumps({
+        "context": context.model_dump(mode="json") if context is not None else None,
         "settings": settings.model_dump(mode="json"),
         "packs": [pack.model_dump(mode="json") for pack in packs],
         "matrix": matrix.model_dump(mode="json"),
@@ -169,10 +176,13 @@ class ExampleFailure:
 class Guard:
     """The compiled ruleset. Immutable: build a new one with :func:`load` to change it."""
 
-    __slots__ = ("_matcher", "_matrix", "_config", "_info", "_sentiment_model", "_lock", "__weakref__")
+    __slots__ = ("_matcher", "_matrix", "_config", "_info", "_context", "_sentiment_model", "_lock", "__weakref__")
 
-    def __init__(self, matcher: Matcher, matrix: RiskMatrix, config: Config, info: RulesetInfo):
+    def __init__(self, matcher: Matcher, matrix: RiskMatrix, config: Config, info: RulesetInfo,
+                 context: ContextStage | None = None):
         object.__setattr__(self, "_matcher", matcher)
+        # The context stage: who speaks, what the words around a hit do (engine/context.py).
+        object.__setattr__(self, "_context", context if context is not None else ContextStage(()))
         object.__setattr__(self, "_matrix", matrix)
         object.__setattr__(self, "_config", config)
         object.__setattr__(self, "_info", info)
@@ -183,10 +193,11 @@ class Guard:
         raise AttributeError("a Guard is immutable; build a new one with contentguard.load()")
 
     def __getstate__(self):
-        return {"matcher": self._matcher, "matrix": self._matrix, "config": self._config, "info": self._info}
+        return {"matcher": self._matcher, "matrix": self._matrix, "config": self._config, "info": self._info,
+                "context": self._context}
 
     def __setstate__(self, state):
-        Guard.__init__(self, state["matcher"], state["matrix"], state["config"], state["info"])
+        Guard.__init__(self, state["matcher"], state["matrix"], state["config"], state["info"], state.get("context"))
 
     # ---- facts about the ruleset -----------------------------------------------------------
     @property
@@ -276,7 +287,8 @@ class Guard:
             if document is None:
                 matched.append(None)
                 continue
-            matched.append(self._matcher.scan(document, self._normalized_fields(document)))
+            found, problems_found = self._matcher.scan(document, self._normalized_fields(document))
+            matched.append((self._context.apply(document, found), problems_found))
 
         sentiments: list[Sentiment | None] = [None] * len(documents)
         sentiment_error: ReportError | None = None
@@ -340,6 +352,7 @@ class Guard:
                     document = _example_document(example, rule.scope[0])
                     findings, _ = self._matcher.scan(document, self._normalized_fields(document),
                                                      rule_filter=lambda c, i=compiled.index: c.index == i)
+                    findings = self._context.apply(document, findings)
                     found = tuple(f.text for f in findings)
                     if bool(found) != (expected == "match"):
                         shown = example if isinstance(example, str) else json.dumps(example, ensure_ascii=False)

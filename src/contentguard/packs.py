@@ -23,6 +23,12 @@ from .yamlio import load_yaml
 
 Scope = Literal["title", "body", "comment"]
 ALL_SCOPES: tuple[Scope, ...] = ("title", "body", "comment")
+# Whose words a rule judges: the company's own voice (posts, titles, its replies, staff posts), the
+# public's (comments, reviews, mentions), or "advertiser": a public document that is itself an
+# advertisement (it carries a finding of a category named in rules/context.yaml, e.g. spam), whose
+# author the Advertising Law binds like any advertiser.
+RuleVoice = Literal["company", "public", "advertiser"]
+ALL_VOICES: tuple[RuleVoice, ...] = ("company", "public")
 
 
 class _Model(BaseModel):
@@ -100,6 +106,15 @@ class _RuleBase(_Model):
     enabled: bool = True
     examples: Examples = Examples()
     description: str = ""
+    # Whose voice the rule judges; None: the pack's ``voices`` (default: company and public).
+    voices: tuple[RuleVoice, ...] | None = None
+
+    @field_validator("voices")
+    @classmethod
+    def _some_voice(cls, value):
+        if value is not None and not value:
+            raise ValueError("name at least one voice: company, public or advertiser")
+        return value
 
     @field_validator("message")
     @classmethod
@@ -187,6 +202,8 @@ class Pack(_Model):
     version: str = "1"
     description: str = ""
     rules: tuple[Rule, ...] = ()
+    # The voices a rule of this pack judges unless it names its own (see RuleVoice).
+    voices: tuple[RuleVoice, ...] = ALL_VOICES
     # Where this pack came from (a path or "<inline>"); not part of the pack's identity.
     source: str = Field("<inline>", exclude=True)
 
@@ -256,6 +273,10 @@ def _validate(data: Any, origin: str, lexicon_dirs: Iterable[Path]) -> Pack:
         raise PackError(f"{origin}: a pack must be a mapping with 'pack' and 'rules', got {type(data).__name__}")
     data = dict(data)
     data["rules"] = [_expand_terms_files(rule, origin, list(lexicon_dirs)) for rule in data.get("rules") or []]
+    # A loaded rule always names its voices: its own, or the pack's default.
+    pack_voices = data.get("voices", list(ALL_VOICES))
+    data["rules"] = [{**rule, "voices": pack_voices} if isinstance(rule, dict) and rule.get("voices") is None
+                     else rule for rule in data["rules"]]
     data["source"] = origin
     try:
         return Pack.model_validate(data)

@@ -1,0 +1,109 @@
+"""Voice: who speaks decides which rules judge a document (engine/context.py, packs' ``voices``)."""
+
+from __future__ import annotations
+
+import pytest
+
+import contentguard
+from contentguard.errors import PackError
+from contentguard.packs import load_pack_source
+
+REVIEW = "这是当地最好的酒店，全网最低价"
+
+
+def _ids(report: contentguard.Report) -> set[str]:
+    return {f.rule_id for f in report.findings}
+
+
+def test_a_plain_string_is_a_company_post_and_its_absolute_terms_are_claims(default_guard):
+    report = default_guard.check(REVIEW)
+    assert report.voice == "company"
+    assert "advertising/absolute-terms" in _ids(report)
+    assert {f.voice for f in report.findings} == {"company"}
+
+
+@pytest.mark.parametrize("kind", ["review", "comment", "mention"])
+def test_the_public_voice_gets_no_advertising_finding(default_guard, kind):
+    report = default_guard.check(contentguard.Document(body=REVIEW, kind=kind))
+    assert report.voice == "public"
+    assert not any(f.category.startswith("exaggeration") for f in report.findings), report.findings
+
+
+@pytest.mark.parametrize("kind", ["reply", "staff_post"])
+def test_the_accounts_replies_and_staff_posts_speak_for_the_company(default_guard, kind):
+    report = default_guard.check(contentguard.Document(body=REVIEW, kind=kind))
+    assert report.voice == "company"
+    assert "advertising/absolute-terms" in _ids(report)
+
+
+def test_a_given_voice_overrides_the_kind(default_guard):
+    report = default_guard.check(contentguard.Document(body=REVIEW, kind="post", voice="public"))
+    assert not any(f.category.startswith("exaggeration") for f in report.findings)
+
+
+def test_an_advert_in_the_comments_answers_to_the_advertising_law(default_guard):
+    # spam makes the comment an advertisement; its author is an advertiser
+    report = default_guard.check(contentguard.Document(body="全网最低价大牌护肤品，正品保证，看我主页", kind="comment"))
+    categories = {f.category.split(".")[0] for f in report.findings}
+    assert {"spam", "exaggeration"} <= categories
+    assert {f.voice for f in report.findings} == {"public"}
+
+
+def test_public_voice_is_still_moderated(default_guard):
+    report = default_guard.check(contentguard.Document(body="傻逼客服，身份证号110101199003074514", kind="review"))
+    assert {"abuse", "privacy"} <= report.categories()
+
+
+def test_clickbait_and_quality_judge_only_the_company(default_guard):
+    title = contentguard.Document(title="震惊！所有人都要注意了", body="[待补充]", kind="post")
+    assert {"clickbait", "quality"} <= default_guard.check(title).categories()
+    public = title.model_copy(update={"kind": "mention"})
+    assert not {"clickbait", "quality"} & default_guard.check(public).categories()
+
+
+PACK = """
+pack: voiced
+voices: [public]
+rules:
+  - id: voiced/default
+    kind: lexicon
+    category: demo
+    severity: 2
+    message: "{match}"
+    terms: [甲乙丙]
+  - id: voiced/own
+    kind: lexicon
+    category: demo
+    severity: 2
+    message: "{match}"
+    terms: [丁戊己]
+    voices: [company]
+"""
+
+
+def test_rules_take_the_packs_voices_unless_they_name_their_own():
+    (pack,) = load_pack_source(PACK)
+    assert {rule.id: rule.voices for rule in pack.rules} == {"voiced/default": ("public",),
+                                                           "voiced/own": ("company",)}
+    guard = contentguard.load(packs=[PACK])
+    assert _ids(guard.check("甲乙丙丁戊己")) == {"voiced/own"}
+    assert _ids(guard.check({"body": "甲乙丙丁戊己", "kind": "comment"})) == {"voiced/default"}
+
+
+def test_a_pack_without_voices_judges_both():
+    guard = contentguard.load(packs=[PACK.replace("voices: [public]\n", "").replace("    voices: [company]\n", "")])
+    assert _ids(guard.check("甲乙丙")) == _ids(guard.check({"body": "甲乙丙", "kind": "review"})) == {"voiced/default"}
+
+
+def test_an_unknown_or_empty_voice_is_a_clear_pack_error():
+    with pytest.raises(PackError, match=r"voiced/own.*voices"):
+        load_pack_source(PACK.replace("voices: [company]", "voices: [customer]"))
+    with pytest.raises(PackError, match=r"voiced/own.*voices.*at least one voice"):
+        load_pack_source(PACK.replace("voices: [company]", "voices: []"))
+
+
+def test_every_shipped_rule_names_its_voices_and_advertising_never_judges_the_public(default_guard):
+    for compiled in default_guard.rules:
+        assert compiled.rule.voices, compiled.rule.id
+        if compiled.rule.category.startswith("exaggeration"):
+            assert "public" not in compiled.rule.voices, compiled.rule.id
