@@ -99,6 +99,10 @@ def page_router(guard: Guard, store: Any, limits: Limits, token: str | None) -> 
                     values["body"], _ = decode_bytes(data)
                 except NotText as exc:
                     error = f"无法读取上传的文件 {upload.filename}：{exc}"
+        # Browsers send a text box's line breaks as CR LF, and HTML shows CR LF as one break: the
+        # page checks and marks the text as the reviewer sees it, with plain line feeds.
+        for key in ("title", "body"):
+            values[key] = values[key].replace("\r\n", "\n")
         if values["kind"] not in KINDS:
             values["kind"] = "post"
         too_long = [FIELDS[k] for k in ("title", "body") if len(values[k]) > limits.max_text_chars]
