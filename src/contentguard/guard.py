@@ -13,7 +13,7 @@ import itertools
 import json
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,7 @@ from .assess import RiskMatrix
 from .config import Config, load_config, watchlist_pack
 from .document import Document
 from .engine.context import ContextSettings, ContextStage
+from .engine.kinds.model import ModelStage
 from .errors import ConfigError, ModelError, PackError
 from .match import CompiledRule, Matcher
 from .normalize import NormalizedText, has_surrogates
@@ -176,7 +177,8 @@ class ExampleFailure:
 class Guard:
     """The compiled ruleset. Immutable: build a new one with :func:`load` to change it."""
 
-    __slots__ = ("_matcher", "_matrix", "_config", "_info", "_context", "_sentiment_model", "_lock", "__weakref__")
+    __slots__ = ("_matcher", "_matrix", "_config", "_info", "_context", "_sentiment_model", "_lock", "_models",
+                 "__weakref__")
 
     def __init__(self, matcher: Matcher, matrix: RiskMatrix, config: Config, info: RulesetInfo,
                  context: ContextStage | None = None):
@@ -188,6 +190,8 @@ class Guard:
         object.__setattr__(self, "_info", info)
         object.__setattr__(self, "_sentiment_model", None)
         object.__setattr__(self, "_lock", threading.Lock())
+        # The `model` rules, scored a batch at a time after matching (models load on first use).
+        object.__setattr__(self, "_models", ModelStage(matcher.rules, matcher.settings))
 
     def __setattr__(self, name, value):
         raise AttributeError("a Guard is immutable; build a new one with contentguard.load()")
@@ -287,8 +291,11 @@ class Guard:
             if document is None:
                 matched.append(None)
                 continue
-            found, problems_found = self._matcher.scan(document, self._normalized_fields(document))
-            matched.append((self._context.apply(document, found), problems_found))
+            matched.append(self._matcher.scan(document, self._normalized_fields(document)))
+        if self._models:  # the `model` rules: one pass over the whole batch per model
+            matched = self._models.run(documents, matched)
+        matched = [None if found is None or document is None else (self._context.apply(document, found[0]), found[1])
+                   for document, found in zip(documents, matched, strict=True)]
 
         sentiments: list[Sentiment | None] = [None] * len(documents)
         sentiment_error: ReportError | None = None
@@ -350,14 +357,19 @@ class Guard:
                 for example in examples:
                     count += 1
                     document = _example_document(example, rule.scope[0])
-                    findings, _ = self._matcher.scan(document, self._normalized_fields(document),
-                                                     rule_filter=lambda c, i=compiled.index: c.index == i)
+                    only = _only_rule(compiled.index)
+                    scanned = self._matcher.scan(document, self._normalized_fields(document), rule_filter=only)
+                    findings, _ = self._models.run([document], [scanned], rule_filter=only)[0]
                     findings = self._context.apply(document, findings)
                     found = tuple(f.text for f in findings)
                     if bool(found) != (expected == "match"):
                         shown = example if isinstance(example, str) else json.dumps(example, ensure_ascii=False)
                         failures.append(ExampleFailure(rule.id, compiled.pack, expected, shown, found))
         return count, failures
+
+
+def _only_rule(index: int) -> Callable[[CompiledRule], bool]:
+    return lambda compiled: compiled.index == index
 
 
 def _example_document(example: str | Mapping[str, str], scope: str) -> Document:

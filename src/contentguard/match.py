@@ -22,7 +22,7 @@ from .document import Field as DocumentField
 from .errors import PackError
 from .literals import required_literals
 from .normalize import NormalizedText, compact
-from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, Pack, PatternRule, Term
+from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, ModelRule, Pack, PatternRule, Term
 from .report import Finding, ReportError
 from .settings import RulesetSettings
 from .tokenize import WordSegmenter
@@ -39,7 +39,7 @@ class CompiledRule:
 
     index: int
     pack: str
-    rule: LexiconRule | PatternRule | CombinationRule
+    rule: LexiconRule | PatternRule | CombinationRule | ModelRule
     patterns: tuple[regex.Pattern, ...] = ()
     # Cue ids (into Matcher._cues) of the rule's exemption contexts and combination parts.
     allow_cues: tuple[int, ...] = ()
@@ -176,7 +176,7 @@ class Matcher:
                         segmenter_words.add(compact(term.term, norm))
                 elif isinstance(rule, PatternRule):
                     gates = tuple(add_gate(p) for p in rule.patterns)
-                else:
+                elif isinstance(rule, CombinationRule):
                     all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
                 rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates))
         for word in global_allow:

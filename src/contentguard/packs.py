@@ -194,7 +194,37 @@ class CombinationRule(_RuleBase):
         return value
 
 
-Rule = Annotated[LexiconRule | PatternRule | CombinationRule, Field(discriminator="kind")]
+class ModelRule(_RuleBase):
+    """A learned classifier as a rule: every sentence in scope is scored by a model shipped in
+    ``models/<model>/``; the sentence with the highest probability of ``label`` is the finding when that
+    probability reaches ``threshold`` (see contentguard.engine.kinds.model)."""
+
+    kind: Literal["model"]
+    # A model shipped in the top-level models/ folder (its folder name), or the path of a model folder.
+    model: str = Field(min_length=1)
+    # The label whose probability counts, and the probability at which a sentence is reported.
+    label: str = Field(min_length=1)
+    threshold: float = Field(gt=0, le=1)
+    # Sentences shorter than this (in characters, whitespace excluded) are not scored.
+    min_chars: int = Field(2, ge=1)
+    # Findings of these categories (or their sub-categories) already covering the sentence win: the model's
+    # finding is dropped, so one offence is one finding. Empty: the rule's own top-level category.
+    defer_to: tuple[str, ...] = ()
+
+    # Only sentences with one of these cues are scored (e.g. a person or group the words could attack);
+    # empty: every sentence. Like allow_contexts, they look in the "sentence" or the "document".
+    require_contexts: tuple[ContextCue, ...] = ()
+
+    @field_validator("allow_contexts", "require_contexts")
+    @classmethod
+    def _whole_sentence_contexts(cls, value: tuple[ContextCue, ...]) -> tuple[ContextCue, ...]:
+        for cue in value:
+            if cue.within not in ("sentence", "document"):
+                raise ValueError("a model rule's exemption contexts look in the 'sentence' or the 'document'")
+        return value
+
+
+Rule = Annotated[LexiconRule | PatternRule | CombinationRule | ModelRule, Field(discriminator="kind")]
 
 
 class Pack(_Model):
@@ -308,7 +338,7 @@ def _describe(exc: ValidationError, data: dict, origin: str) -> str:
     return "\n".join(f"{key}: {' or '.join(messages)}" for key, messages in problems.items())
 
 
-_UNION_TAGS = {"lexicon", "pattern", "combination", "str", "int", "float", "bool", "dict", "list"}
+_UNION_TAGS = {"lexicon", "pattern", "combination", "model", "str", "int", "float", "bool", "dict", "list"}
 
 
 def _expand_terms_files(rule: Any, origin: str, lexicon_dirs: list[Path]) -> Any:

@@ -17,8 +17,9 @@ SentimentLabel = Literal["negative", "neutral", "positive"]
 Decision = Literal["pass", "review", "block"]
 RiskLevel = Literal["none", "low", "medium", "high"]
 # How a hit was found: the text as written, after folding (traditional, full width, case),
-# only by skipping inserted noise characters, or by a pattern and a passed checksum.
-Evidence = Literal["exact", "folded", "obfuscated", "pattern", "validated", "combination"]
+# only by skipping inserted noise characters, or by a pattern and a passed checksum; "model": a learned
+# classifier's probability (then the finding's confidence).
+Evidence = Literal["exact", "folded", "obfuscated", "pattern", "validated", "combination", "model"]
 
 
 class _Frozen(BaseModel):
