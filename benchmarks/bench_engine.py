@@ -1,12 +1,15 @@
-"""Speed and memory of the default pipeline, with jieba.lcut on the same text as the yardstick.
+"""Speed and memory of the pipeline against jieba.lcut (HMM on), interleaved: A B A B …, medians.
 
-    python benchmarks/bench_engine.py [--data ../shared/data/sentiment] [--docs 20000] [--stream 0]
+    python benchmarks/bench_engine.py [--data ../shared/data/sentiment] [--docs 20000] [--rounds 3]
 
-Prints: load time (cold, in a fresh process), throughput of check_batch (MB/s, documents/s)
-with 1 and 2 workers, with sentiment scoring on and off, jieba.lcut's throughput and the
-ratio, the median time of check() on a 200-character post, and peak memory. Text: the
-reviews of ../shared/data/sentiment (see its SOURCE.md), as short documents and joined into
-long posts. Figures, not pass/fail: targets live in the issues and the closing notes.
+Three sets of text from the reviews of ../shared/data/sentiment (see its SOURCE.md):
+short (--docs reviews as they are), long (reviews joined into posts of about 600 characters) and
+very long (documents of 50,000 characters). On each set, every round runs every system once, in turn
+(jieba.lcut; check_batch with sentiment on and off, with 1 and 2 workers), so that a slower or busier
+moment of a shared machine falls on all of them alike; the medians over the rounds and their ratios to
+jieba.lcut are printed. Then cold start (import + load(), the sentiment model's load, `contentguard scan`
+of one small file: medians of fresh processes) and the peak RSS of one worker.
+Figures, not pass/fail: the targets live in the issues and the closing notes.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import argparse
 import csv
 import gc
 import random
-import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,33 +45,85 @@ def read_reviews(folder: Path) -> list[str]:
     return reviews
 
 
+def joined(reviews: list[str], length: int, count: int, start: int = 0) -> list[str]:
+    """``count`` documents of about ``length`` characters, reviews joined in order."""
+    documents, parts, size, i = [], [], 0, start
+    while len(documents) < count:
+        review = reviews[i % len(reviews)]
+        i += 1
+        parts.append(review)
+        size += len(review)
+        if size >= length:
+            documents.append("".join(parts)[:length])
+            parts, size = [], 0
+    return documents
+
+
 def megabytes(texts: list[str]) -> float:
     return sum(len(t.encode("utf-8")) for t in texts) / 1e6
 
 
-def cold_load_seconds() -> tuple[float, float]:
-    code = ("import time; t0=time.perf_counter(); import contentguard; t1=time.perf_counter(); "
-            "contentguard.load(); t2=time.perf_counter(); print(t1-t0, t2-t1)")
-    runs = []
-    for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-        runs.append(tuple(float(x) for x in out.split()))
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-
-
-def timed(fn) -> float:
+def timed(fn: Callable[[], object]) -> float:
     gc.collect()
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
 
 
+def fresh_process_seconds(code: str, runs: int) -> list[float]:
+    """Each run's printed figures (space separated) from a fresh interpreter."""
+    results = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        results.append([float(x) for x in out.split()])
+    return [statistics.median(column) for column in zip(*results, strict=True)]
+
+
+def cold_start(runs: int, sample: str) -> None:
+    import_s, load_s = fresh_process_seconds(
+        "import time; t0=time.perf_counter(); import contentguard; t1=time.perf_counter(); "
+        "contentguard.load(); t2=time.perf_counter(); print(t1-t0, t2-t1)", runs)
+    print(f"cold start (median of {runs} fresh processes): import contentguard {import_s:.3f} s + load() "
+          f"{load_s:.3f} s = {import_s + load_s:.3f} s")
+    model_s, first_s = fresh_process_seconds(
+        "import time, contentguard; g=contentguard.load(); t0=time.perf_counter(); g._sentiment(); "
+        "t1=time.perf_counter(); g.check('质量太差了，加微*信领取优惠'); t2=time.perf_counter(); print(t1-t0, t2-t1)",
+        runs)
+    print(f"  sentiment model load {model_s:.3f} s; first check() after it (jieba, lazy parts) {first_s:.3f} s")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "post.txt"
+        path.write_text(sample, encoding="utf-8")
+        # The installed console script, as a user or the pre-commit hook runs it.
+        script = Path(sys.executable).parent / "contentguard"
+        command = [str(script)] if script.is_file() else [sys.executable, "-c",
+                                                         "from contentguard.cli import main; main()"]
+        walls = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run([*command, "scan", str(path)], capture_output=True, check=False)
+            walls.append(time.perf_counter() - start)
+    print(f"  contentguard scan one-small-file.txt ({len(sample)} chars, default flags): median wall "
+          f"{statistics.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f})")
+
+
+def peak_rss_one_worker(texts: list[str]) -> float:
+    code = ("import resource, sys, contentguard; texts = sys.stdin.read().split('\\n'); g = contentguard.load(); "
+            "sum(1 for _ in g.check_batch(texts, workers=1)); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", code], input="\n".join(t.replace("\n", " ") for t in texts),
+                         capture_output=True, text=True, check=True).stdout
+    return float(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the review CSV files")
-    parser.add_argument("--docs", type=int, default=20000, help="number of short documents")
-    parser.add_argument("--stream", type=int, default=0,
-                        help="also stream this many generated documents and report memory along the way")
+    parser.add_argument("--docs", type=int, default=20000, help="short documents (reviews)")
+    parser.add_argument("--long", type=int, default=2000, help="documents of about 600 characters")
+    parser.add_argument("--very-long", type=int, default=10, help="documents of 50,000 characters")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per set")
+    parser.add_argument("--cold-runs", type=int, default=5, help="fresh processes for each cold-start figure")
+    parser.add_argument("--skip-cold", action="store_true", help="throughput only")
     args = parser.parse_args()
 
     import jieba
@@ -76,61 +133,53 @@ def main() -> None:
     reviews = read_reviews(args.data)
     rng = random.Random(7)
     rng.shuffle(reviews)
-    short = reviews[: args.docs]
-    # Long posts: twelve reviews joined, about the length of an article.
-    long_posts = ["".join(reviews[i: i + 12]) for i in range(0, len(reviews), 12)][: args.docs // 10]
-    mean_short = statistics.mean(map(len, short))
-    print(f"text: {len(short)} reviews ({megabytes(short):.2f} MB, mean {mean_short:.0f} chars); "
-          f"{len(long_posts)} long posts ({megabytes(long_posts):.2f} MB, mean "
-          f"{statistics.mean(map(len, long_posts)):.0f} chars)")
-
-    import_s, load_s = cold_load_seconds()
-    print(f"cold start: import contentguard {import_s:.3f} s, contentguard.load() {load_s:.3f} s (median of 3)")
+    sets = {
+        "short": reviews[: args.docs],
+        "long": joined(reviews, 600, args.long, start=args.docs),
+        "very long": joined(reviews, 50_000, args.very_long),
+    }
+    for name, texts in sets.items():
+        print(f"{name:9}: {len(texts):6} documents, mean {statistics.mean(map(len, texts)):7.0f} chars, "
+              f"{megabytes(texts):.2f} MB")
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    jieba_rates = {}
-    for name, texts in (("short", short), ("long", long_posts)):
-        seconds = timed(lambda texts=texts: [jieba.lcut(t) for t in texts])
-        jieba_rates[name] = megabytes(texts) / seconds
-        print(f"jieba.lcut {name:5}: {jieba_rates[name]:6.2f} MB/s")
+    guards = {sentiment: contentguard.load(config={"sentiment": sentiment}) for sentiment in ("all", "off")}
+    for guard in guards.values():
+        list(guard.check_batch(sets["short"][:200]))  # warm: jieba dictionary, sentiment model
 
-    for sentiment in ("all", "off"):
-        guard = contentguard.load(config={"sentiment": sentiment})
-        list(guard.check_batch(short[:200]))  # warm: jieba dictionary, sentiment model
-        for name, texts in (("short", short), ("long", long_posts)):
-            rates = {}
-            for workers in (1, 2):
-                seconds = timed(lambda g=guard, texts=texts, w=workers: sum(1 for _ in g.check_batch(texts, workers=w)))
-                rates[workers] = megabytes(texts) / seconds
-                print(f"check_batch sentiment={sentiment:3} {name:5} workers={workers}: {rates[workers]:6.2f} MB/s "
-                      f"{len(texts) / seconds:8.0f} docs/s  (x{rates[workers] / jieba_rates[name]:.2f} jieba.lcut)")
-            print(f"    2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
+    def pipeline(sentiment: str, workers: int) -> Callable[[list[str]], object]:
+        return lambda texts: sum(1 for _ in guards[sentiment].check_batch(texts, workers=workers))
 
-    guard = contentguard.load()
-    post = "".join(reviews[:40])[:200]
-    guard.check(post)
-    samples = []
-    for _ in range(1000):
-        start = time.perf_counter()
-        guard.check(post)
-        samples.append(time.perf_counter() - start)
-    print(f"check() of a 200-character post: median {statistics.median(samples) * 1e3:.3f} ms, "
-          f"p95 {sorted(samples)[949] * 1e3:.3f} ms")
+    systems: dict[str, Callable[[list[str]], object]] = {
+        "jieba.lcut (HMM)": lambda texts: [jieba.lcut(t, HMM=True) for t in texts],
+        "sentiment on, 1 worker": pipeline("all", 1),
+        "sentiment off, 1 worker": pipeline("off", 1),
+        "sentiment on, 2 workers": pipeline("all", 2),
+        "sentiment off, 2 workers": pipeline("off", 2),
+    }
+    print(f"\nthroughput, MB/s: median of {args.rounds} interleaved rounds; ×jieba = ratio of the medians")
+    for set_name, texts in sets.items():
+        size = megabytes(texts)
+        seconds: dict[str, list[float]] = defaultdict(list)
+        for _ in range(args.rounds):
+            for system, run in systems.items():
+                seconds[system].append(timed(lambda run=run, texts=texts: run(texts)))
+        medians = {system: size / statistics.median(values) for system, values in seconds.items()}
+        jieba_rate = medians["jieba.lcut (HMM)"]
+        print(f"{set_name}:")
+        for system, rate in medians.items():
+            docs = len(texts) * rate / size
+            print(f"  {system:26} {rate:7.2f} MB/s {docs:9.0f} docs/s  ×{rate / jieba_rate:5.2f} jieba.lcut  "
+                  f"(rounds: {', '.join(f'{size / s:.2f}' for s in seconds[system])})")
+        for sentiment in ("on", "off"):
+            one, two = medians[f"sentiment {sentiment}, 1 worker"], medians[f"sentiment {sentiment}, 2 workers"]
+            print(f"  2 workers / 1 worker, sentiment {sentiment}: {two / one:.2f}x")
 
-    if args.stream:
-        def generated():
-            for i in range(args.stream):
-                yield reviews[i % len(reviews)]
-        marks = []
-        for i, _ in enumerate(guard.check_batch(generated(), workers=1)):
-            if i % max(1, args.stream // 5) == 0:
-                marks.append((i, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
-        print("streaming peak RSS (MB) by documents done: " + ", ".join(f"{i}: {m:.0f}" for i, m in marks))
-
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak memory: this process {own:.0f} MB, largest worker {children:.0f} MB")
+    if not args.skip_cold:
+        print()
+        cold_start(args.cold_runs, "".join(reviews[:3])[:200])
+    print(f"peak RSS, one worker over the short set: {peak_rss_one_worker(sets['short']):.0f} MB")
 
 
 if __name__ == "__main__":
