@@ -75,17 +75,29 @@ def _shared_default_guard() -> Guard:
     return _default_guard
 
 
-def gate(document: DocumentLike, fail_on: str = "medium", guard: Guard | None = None) -> Report:
+def gate(document: DocumentLike, fail_on: str = "medium", guard: Guard | None = None, *,
+         store: Any = None, require_approval: bool = False) -> Report:
     """Check ``document`` and return its report, or raise :class:`PublishBlocked` carrying it.
 
     ``fail_on``: the lowest risk level that blocks ("low", "medium" or "high"). ``guard``: the
     compiled ruleset to use; the shipped defaults (compiled once per process) when None. A
     document that could not be checked at all (not a document, undecodable text) is blocked:
     nothing passes the gate unseen.
+
+    ``require_approval=True`` with ``store`` (a ``contentguard.review.ReviewTrail``): the document's
+    current content must carry every approval the review policy requires, which then stands in for
+    ``fail_on`` (the reviewers saw the findings); otherwise ``review.NotApproved`` (a PublishBlocked)
+    says what is missing, or carries the reviewer's comment back when it was sent back.
     """
     if fail_on not in THRESHOLDS:
         raise ValueError(f"fail_on must be one of {', '.join(THRESHOLDS)}, not {fail_on!r}")
+    if require_approval and store is None:
+        raise ValueError("require_approval=True needs store= (a contentguard.review.ReviewTrail)")
     report = (guard or _shared_default_guard()).check(document)
+    if require_approval:
+        if any(error.code in UNCHECKED_ERRORS for error in report.errors):
+            raise PublishBlocked(report, fail_on)
+        return store.require_approval(document, report)
     if blocks(report, fail_on):
         raise PublishBlocked(report, fail_on)
     return report

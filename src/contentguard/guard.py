@@ -155,8 +155,23 @@ def _ruleset_info(settings: RulesetSettings, packs: Sequence[Pack], matrix: Risk
         "platform_weights": cfg.platform_weights,
     }, sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    full = json.dumps({"ruleset": digest, "config": cfg.model_dump(mode="json"), "models": _model_checksums()},
+                      sort_keys=True, ensure_ascii=False)
     return RulesetInfo(version=settings.version, hash=f"sha256:{digest[:16]}",
-                       packs=tuple(f"{p.pack}@{p.version}" for p in packs))
+                       packs=tuple(f"{p.pack}@{p.version}" for p in packs),
+                       full_hash="sha256:" + hashlib.sha256(full.encode("utf-8")).hexdigest())
+
+
+def _model_checksums() -> dict[str, str]:
+    """The sha256 of every shipped model header (``models/*/*.json``). A header records its arrays' and
+    cue files' checksums and loading verifies them, so the header's hash pins the whole model; the
+    arrays themselves (megabytes) are not read again here."""
+    try:
+        root = data_dir("models")
+    except FileNotFoundError:
+        return {}
+    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(root.glob("*/*.json"))}
 
 
 @dataclass(frozen=True)

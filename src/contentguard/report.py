@@ -93,8 +93,11 @@ class ReportError(_Frozen):
 
 class RulesetInfo(_Frozen):
     version: str
-    hash: str
+    hash: str  # a short fingerprint of the packs, matrix and settings, for reports
     packs: tuple[str, ...] = ()
+    # The full SHA-256 of everything that decides a report: settings, packs, matrix, the whole
+    # configuration and every shipped model's header (which pins its arrays' checksums).
+    full_hash: str | None = None
 
 
 class Risk(_Frozen):
