@@ -34,6 +34,19 @@ class Watchlist(BaseModel):
     brands: tuple[str, ...] = ()
 
 
+class ReviewSettings(BaseModel):
+    """The review trail (``contentguard review``, ``contentguard.review``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Its database: a SQLAlchemy URL (postgresql+psycopg://…) or a SQLite file, relative to this file.
+    db: str | None = None
+    # A replacement approval policy (default: the shipped rules/review_policy.yaml).
+    policy: str | None = None
+    # A file holding the HMAC key that signs sign-offs (the key itself never goes in configuration).
+    key_file: str | None = None
+
+
 class Config(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -58,6 +71,8 @@ class Config(BaseModel):
     sentiment: Literal["all", "comments", "off"] = "all"
     # A replacement risk matrix file.
     risk_matrix: str | None = None
+    # The review trail's database, approval policy and signing key file.
+    review: ReviewSettings = ReviewSettings()
     # Where relative paths are resolved (the config file's folder).
     base_dir: str = Field(".", exclude=True)
 

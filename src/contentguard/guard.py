@@ -155,7 +155,9 @@ def _ruleset_info(settings: RulesetSettings, packs: Sequence[Pack], matrix: Risk
         "platform_weights": cfg.platform_weights,
     }, sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    full = json.dumps({"ruleset": digest, "config": cfg.model_dump(mode="json"), "models": _model_checksums()},
+    # The review trail's settings (its database, its policy) do not change what a check reports.
+    config = cfg.model_dump(mode="json", exclude={"review"})
+    full = json.dumps({"ruleset": digest, "config": config, "models": _model_checksums()},
                       sort_keys=True, ensure_ascii=False)
     return RulesetInfo(version=settings.version, hash=f"sha256:{digest[:16]}",
                        packs=tuple(f"{p.pack}@{p.version}" for p in packs),
