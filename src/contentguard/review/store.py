@@ -188,7 +188,9 @@ class ReviewStore:
         with self.engine.begin() as connection:
             if self.dialect == "postgresql":
                 connection.execute(self._sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-            yield Transaction(self, connection)
+            tx = Transaction(self, connection)
+            yield tx
+            tx.flush()
 
     def schema_version(self) -> int:
         with self.snapshot() as conn:
@@ -250,34 +252,51 @@ class ReviewStore:
 
 
 class Transaction:
-    """The operations of one serialized transaction (see :meth:`ReviewStore.transaction`)."""
+    """The operations of one serialized transaction (see :meth:`ReviewStore.transaction`).
+
+    Appended records are chained at once and written together (one multi-row insert) before any
+    read of the records and at the end of the transaction.
+    """
 
     def __init__(self, store: ReviewStore, connection: Any):
         self.store = store
         self.connection = connection
         self._head: tuple[int, str] | None | bool = False  # False: not read yet
+        self._head_stored = False
+        self._pending: list[Row] = []
 
     def head(self) -> tuple[int, str] | None:
         if self._head is False:
             store = self.store
             row = self.connection.execute(store._sa.select(store.head.c.seq, store.head.c.hash)).first()
             self._head = (int(row[0]), str(row[1])) if row is not None else None
+            self._head_stored = row is not None
         return self._head  # type: ignore[return-value]
 
     def rows(self, submission_id: str) -> list[Row]:
+        return self.rows_many([submission_id]).get(submission_id, [])
+
+    def rows_many(self, submission_ids: Iterable[str]) -> dict[str, list[Row]]:
+        """The records of each submission, in seq order."""
+        self.flush()
         store = self.store
-        query = (store._sa.select(store.records).where(store.records.c.submission_id == submission_id)
-                 .order_by(store.records.c.seq))
-        return [Row(*r) for r in self.connection.execute(query)]
+        table = store.records
+        grouped: dict[str, list[Row]] = {}
+        wanted = sorted(set(submission_ids))
+        for start in range(0, len(wanted), 500):
+            query = (store._sa.select(table).where(table.c.submission_id.in_(wanted[start:start + 500]))
+                     .order_by(table.c.seq))
+            for r in self.connection.execute(query):
+                row = Row(*r)
+                grouped.setdefault(row.submission_id, []).append(row)
+        return grouped
 
     def append(self, entries: Sequence[tuple[str, str, dict[str, Any]]],
                sign: Callable[[str, str, dict[str, Any]], dict[str, Any]] | None = None) -> list[Row]:
-        """Chain and insert records ``(kind, submission_id, payload)``; returns them as stored.
+        """Chain records ``(kind, submission_id, payload)``; returns them as they will be stored.
 
         ``sign(submission_id, created_at, payload)``, when given, returns a decision's payload with
         its signature (which covers the record's time, known only here)."""
-        if not entries:
-            return []
         head = self.head()
         seq, previous = head if head is not None else (0, GENESIS)
         rows: list[Row] = []
@@ -290,14 +309,24 @@ class Transaction:
             digest = record_hash(seq, kind, submission_id, created_at, text, previous)
             rows.append(Row(seq, kind, submission_id, created_at, text, previous, digest))
             previous = digest
-        store = self.store
-        self.connection.execute(store.records.insert(), [row.__dict__ for row in rows])
-        if head is None:
-            self.connection.execute(store.head.insert().values(id=1, seq=seq, hash=previous))
-        else:
-            self.connection.execute(store.head.update().where(store.head.c.id == 1).values(seq=seq, hash=previous))
-        self._head = (seq, previous)
+        if rows:
+            self._pending.extend(rows)
+            self._head = (seq, previous)
         return rows
+
+    def flush(self) -> None:
+        """Write the appended records and the new head."""
+        if not self._pending:
+            return
+        store = self.store
+        self.connection.execute(store.records.insert(), [row.__dict__ for row in self._pending])
+        self._pending = []
+        seq, digest = self._head  # type: ignore[misc]
+        if self._head_stored:
+            self.connection.execute(store.head.update().where(store.head.c.id == 1).values(seq=seq, hash=digest))
+        else:
+            self.connection.execute(store.head.insert().values(id=1, seq=seq, hash=digest))
+            self._head_stored = True
 
     def find_submission(self, submission_id: str | None = None, document_id: str | None = None,
                         content_hash: str | None = None) -> SubmissionIndex | None:
@@ -314,6 +343,21 @@ class Transaction:
             return None
         found = [SubmissionIndex(*r) for r in self.connection.execute(query.order_by(table.c.updated_at.desc()))]
         return found[0] if found else None
+
+    def find_many(self, ids: Iterable[str] = (), document_ids: Iterable[str] = ()) -> dict[str, SubmissionIndex]:
+        """Submissions by id (keyed by id) or by document id (keyed by document id, the latest)."""
+        store = self.store
+        table = store.submissions
+        found: dict[str, SubmissionIndex] = {}
+        for column, values in ((table.c.id, ids), (table.c.document_id, document_ids)):
+            wanted = sorted(set(values))
+            for start in range(0, len(wanted), 500):
+                query = store._sa.select(table).where(column.in_(wanted[start:start + 500])).order_by(
+                    table.c.updated_at)
+                for r in self.connection.execute(query):
+                    row = SubmissionIndex(*r)
+                    found[row.id if column is table.c.id else str(row.document_id)] = row
+        return found
 
     def count_submissions(self) -> int:
         store = self.store
@@ -337,6 +381,7 @@ class Transaction:
         self.connection.execute(statement, [{f"b_{k}": v for k, v in value.items()} for value in values])
 
     def delete_through(self, last_seq: int) -> int:
+        self.flush()
         store = self.store
         result = self.connection.execute(store.records.delete().where(store.records.c.seq <= last_seq))
         return int(result.rowcount or 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
@@ -52,23 +53,32 @@ class NotApproved(PublishBlocked):
         return (NotApproved, (self.report, self.submission, self.reason))
 
 
+_PAYLOAD_TYPES = {"check": CheckPayload, "decision": DecisionPayload, "void": VoidPayload, "prune": PrunePayload}
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse(kind: str, payload: str) -> Any:
+    """A stored payload as its type (cached: a submission's check is read again for each decision)."""
+    return _PAYLOAD_TYPES[kind].model_validate_json(payload)
+
+
 def fold(rows: Sequence[Row], submission_id: str) -> Submission:
     """Where a submission stands, from its records in seq order."""
     check: CheckPayload | None = None
+    check_text = ""
     first_at = last_at = None
     decisions: list[tuple[Row, DecisionPayload]] = []
     voided: list[str] = []
     for row in rows:
-        payload = json.loads(row.payload)
         at = datetime.fromisoformat(row.created_at)
         last_at = at
         if row.kind == "check":
-            check = CheckPayload.model_validate(payload)
+            check, check_text = _parse("check", row.payload), row.payload
             first_at = first_at or at
         elif row.kind == "decision":
-            decisions.append((row, DecisionPayload.model_validate(payload)))
+            decisions.append((row, _parse("decision", row.payload)))
         elif row.kind == "void":
-            voided.append(VoidPayload.model_validate(payload).reason)
+            voided.append(_parse("void", row.payload).reason)
     if check is None:
         return Submission(id=submission_id, state="pruned", voided=tuple(voided), updated_at=last_at)
     current = [(row, d) for row, d in decisions
@@ -81,8 +91,8 @@ def fold(rows: Sequence[Row], submission_id: str) -> Submission:
         if name in latest:
             row, d = latest[name]
             state = "approved" if d.decision == "approve" else _DECISION_STATE[d.decision]
-            stages.append(StageStatus(stage=name, state=state, reviewer=d.reviewer, role=d.role, comment=d.comment,  # type: ignore[arg-type]
-                                      at=datetime.fromisoformat(row.created_at)))
+            stages.append(StageStatus(stage=name, state=state, reviewer=d.reviewer, role=d.role,  # type: ignore[arg-type]
+                                      comment=d.comment, at=datetime.fromisoformat(row.created_at)))
         else:
             stages.append(StageStatus(stage=name, state="waiting"))
     sent_back = [(row, d) for row, d in current if d.decision != "approve"]
@@ -100,15 +110,19 @@ def fold(rows: Sequence[Row], submission_id: str) -> Submission:
         id=submission_id, document_id=check.document.get("id"), author=check.author, state=state,  # type: ignore[arg-type]
         revision=check.revision, content_hash=check.content_hash, risk_level=check.risk_level,
         categories=check.categories, required_stages=check.required_stages, stages=tuple(stages),
-        next_stage=next_stage, feedback=feedback, voided=tuple(voided),
-        findings=tuple(_finding_summary(f) for f in check.report.get("findings", ())),
+        next_stage=next_stage, feedback=feedback, voided=tuple(voided), findings=_findings(check_text),
         submitted_at=first_at, updated_at=last_at,
     )
 
 
-def _finding_summary(finding: Mapping[str, Any]) -> dict[str, Any]:
-    keys = ("rule_id", "category", "severity", "field", "start", "end", "text", "message")
-    return {key: finding.get(key) for key in keys}
+_FINDING_KEYS = ("rule_id", "category", "severity", "field", "start", "end", "text", "message")
+
+
+@functools.lru_cache(maxsize=8192)
+def _findings(payload: str) -> tuple[dict[str, Any], ...]:
+    """The findings of a check record (by its stored payload), in short."""
+    check = _parse("check", payload)
+    return tuple({key: f.get(key) for key in _FINDING_KEYS} for f in check.report.get("findings", ()))
 
 
 def _index(submission: Submission, updated_at: str) -> SubmissionIndex:
@@ -185,44 +199,38 @@ class ReviewTrail:
         ruleset_json = ruleset.model_dump(mode="json")
         results = []
         with self.store.transaction() as tx:
-            count: int | None = None
+            # Everything this batch may touch, read at once.
+            by_id = tx.find_many(ids=[given for _, given in items if given])
+            by_document = {doc_id: row.id for doc_id, row in tx.find_many(
+                document_ids=[d.id for d, given in items if not given and d.id]).items()}
+            histories = tx.rows_many([*by_id, *by_document.values()])
+            known = set(by_id) | set(by_document.values())
+            count = tx.count_submissions()
+            taken = set(tx.find_many(ids=[f"S{count + i}" for i in range(1, len(items) + 1)]))
             index: dict[str, SubmissionIndex] = {}   # submissions touched in this batch
             new_ids: set[str] = set()
-            by_document: dict[str, str] = {}         # document id -> submission id, this batch
             for (document, given_id), report in zip(items, reports, strict=True):
                 doc_json = document.model_dump(mode="json")
                 digest = content_hash(doc_json)
-                sid: str | None = None
-                if given_id:
-                    if given_id in index or tx.find_submission(submission_id=given_id) is not None:
-                        sid = given_id
-                elif document.id:
-                    sid = by_document.get(document.id)
-                    if sid is None:
-                        found = tx.find_submission(document_id=document.id)
-                        sid = found.id if found is not None else None
+                sid = given_id if given_id else (by_document.get(document.id) if document.id else None)
                 entries: list[tuple[str, str, dict[str, Any]]] = []
                 revision = 1
-                if sid is not None:
-                    previous = fold(tx.rows(sid), sid)
+                if sid is not None and (sid in known or sid in index):
+                    previous = fold(histories.get(sid, []), sid)
                     revision = max(previous.revision, 1)
                     if previous.content_hash is not None and previous.content_hash != digest:
                         revision = previous.revision + 1
                         if any(s.state != "waiting" for s in previous.stages):
-                            entries.append(("void", sid, self._void(tx, sid, previous, digest)))
+                            entries.append(("void", sid, self._void(histories.get(sid, []), previous, digest)))
                 else:
-                    if given_id:
-                        sid = given_id
-                    else:
-                        if count is None:
-                            count = tx.count_submissions()
+                    if sid is None:
                         count += 1
-                        sid = f"S{count}"
-                        while tx.find_submission(submission_id=sid) is not None:  # an id a caller chose
+                        while f"S{count}" in taken:
                             count += 1
-                            sid = f"S{count}"
+                        sid = f"S{count}"
                     new_ids.add(sid)
-                if document.id:
+                    known.add(sid)
+                if document.id and not given_id:
                     by_document[document.id] = sid
                 categories = tuple(sorted({f.category for f in report.findings}))
                 check = CheckPayload(
@@ -232,16 +240,17 @@ class ReviewTrail:
                     policy_version=self.policy.version, revision=revision)
                 entries.append(("check", sid, check.model_dump(mode="json")))
                 rows = tx.append(entries)
-                submission = fold(rows if sid in new_ids and sid not in index else tx.rows(sid), sid)
+                histories[sid] = [*histories.get(sid, []), *rows]
+                submission = fold(histories[sid], sid)
                 index[sid] = _index(submission, rows[-1].created_at)
                 results.append(submission)
             tx.save_submissions([row for sid, row in index.items() if sid in new_ids], new=True)
             tx.save_submissions([row for sid, row in index.items() if sid not in new_ids], new=False)
         return results
 
-    def _void(self, tx: Transaction, sid: str, previous: Submission, new_hash: str) -> dict[str, Any]:
-        voided = tuple(row.seq for row in tx.rows(sid) if row.kind == "decision"
-                       and json.loads(row.payload).get("revision") == previous.revision)
+    def _void(self, history: Sequence[Row], previous: Submission, new_hash: str) -> dict[str, Any]:
+        voided = tuple(row.seq for row in history if row.kind == "decision"
+                       and _parse("decision", row.payload).revision == previous.revision)
         signed = ", ".join(f"{s.stage} {s.reviewer}" for s in previous.stages if s.state != "waiting")
         reason = (f"revision {previous.revision} was edited after review ({signed}): content "
                   f"{previous.content_hash} became {new_hash}; its decisions no longer count")
@@ -260,21 +269,21 @@ class ReviewTrail:
         transaction: all recorded, or (on the first refusal) none."""
         results = []
         sign = self._sign if self.key is not None else None
+        decisions = list(decisions)
         with self.store.transaction() as tx:
             updated: dict[str, SubmissionIndex] = {}
-            cache: dict[str, list[Row]] = {}
+            histories = tx.rows_many(d[0] for d in decisions)
+            states: dict[str, Submission] = {}
             for submission_id, stage, reviewer, decision, comment, role in decisions:
-                rows = cache.get(submission_id)
-                if rows is None:
-                    rows = tx.rows(submission_id)
-                    if not rows:
-                        raise ReviewError(f"no submission {submission_id!r} in {self.store._shown_url()}")
-                current = fold(rows, submission_id)
+                rows = histories.get(submission_id)
+                if not rows:
+                    raise ReviewError(f"no submission {submission_id!r} in {self.store._shown_url()}")
+                current = states.get(submission_id) or fold(rows, submission_id)
                 payload = self._decision(current, stage, reviewer, decision, comment or "", role)
                 appended = tx.append([("decision", submission_id, payload)], sign=sign)
                 rows = [*rows, *appended]
-                cache[submission_id] = rows
-                after = fold(rows, submission_id)
+                histories[submission_id] = rows
+                after = states[submission_id] = fold(rows, submission_id)
                 updated[submission_id] = _index(after, appended[-1].created_at)
                 results.append(after)
             tx.save_submissions(updated.values(), new=False)
