@@ -77,12 +77,15 @@ def shipped_packs():
 
 
 def case_found(report, case: dict) -> bool:
+    """A finding of the expected category that overlaps the obfuscated text (赶紧gun蛋 is found by the
+    term 赶紧滚 as 赶紧gun as well as by 滚蛋)."""
     category = case["category"]
     expected_text = case.get("match")
+    start = case["text"].find(expected_text) if expected_text else -1
     for finding in report.findings:
         if finding.category.split(".", 1)[0] != category:
             continue
-        if expected_text is None or expected_text in finding.text or finding.text in expected_text:
+        if start < 0 or (finding.start < start + len(expected_text) and start < finding.end):
             return True
     return False
 
@@ -125,7 +128,8 @@ def flag_rate(guard, texts: list[str]) -> tuple[int, list]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with headlines.tsv and weibo2018_train.txt")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="folder with headlines.tsv and weibo2018_train.txt")
     parser.add_argument("--cases", type=Path, default=CASES, help="the held-out obfuscated cases (JSON lines)")
     parser.add_argument("--show", type=int, default=10, help="list this many findings made by a view per text set")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds")

@@ -55,27 +55,45 @@ _ascii = st.sampled_from(list(string.ascii_letters + string.digits + "%"))
 _tricky = st.sampled_from(["ß", "㎏", "①", "ﬁ", "Ⅻ", "½", "İ", "ＶＸ", "１００％", "\u0301", "\ud7ff", "\U0002a6a5"])
 _terms = st.sampled_from(["赌博", "賭 博", "微*信", "最.好", "第一", "我的世界", "av", "69", "傻@逼", "黄片",
                           "毛---主---席", "内部数据显示毛利率38%", "13812345678", "11010519491231002X"])
-_pieces = st.one_of(_cjk, _traditional, _noise, _ascii, _tricky, _terms, st.text(max_size=3))
+# Spellings the obfuscation views and number styles find (tests/data/obfuscation/pack.yaml).
+_obfuscated = st.sampled_from(["下3滥", "下叁滥", "⑤星红旗", "Ⅵ合彩", "狗+东西", "狗 ＋ 东西", "sha逼", "SHABI",
+                               "du场", "du 场", "nmsl", "zui好用", "体育菠菜", "威信同号", "伞兵", "亻尔妈死了",
+                               "ffffuuuucccckkk", "嘻嘻哈哈", "傻傻傻逼逼逼", "+", "＋", "①", "㈠", "❶", "零", "壹"])
+_pieces = st.one_of(_cjk, _traditional, _noise, _ascii, _tricky, _terms, _obfuscated, st.text(max_size=3))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_pieces, max_size=40).map("".join), st.text(max_size=20))
-def test_every_span_indexes_the_original_text(body, title):
-    guard = _span_guard()
-    report = guard.check(contentguard.Document(title=title or None, body=body))
+@given(st.lists(_pieces, max_size=40).map("".join), st.text(max_size=20), st.booleans(),
+       st.sampled_from(["post", "comment"]))
+def test_every_span_indexes_the_original_text(body, title, collapse_repeats, kind):
+    guard = _span_guard(collapse_repeats)
+    report = guard.check(contentguard.Document(title=title or None, body=body, kind=kind))
     for finding in report.findings:
         source = title if finding.field == "title" else body
         assert 0 <= finding.start < finding.end <= len(source)
         assert source[finding.start:finding.end] == finding.text
 
 
-_GUARD: list[contentguard.Guard] = []
+_GUARD: dict[bool, contentguard.Guard] = {}
+OBFUSCATION_PACK = Path(__file__).parent / "data" / "obfuscation" / "pack.yaml"
 
 
-def _span_guard() -> contentguard.Guard:
-    if not _GUARD:
-        _GUARD.append(contentguard.load(packs=[DEMO_PACK]))
-    return _GUARD[0]
+def _span_guard(collapse_repeats: bool = False) -> contentguard.Guard:
+    """The demo pack and the obfuscation pack (every view), with repeats collapsed or not."""
+    if collapse_repeats not in _GUARD:
+        rules_dir = None
+        if collapse_repeats:
+            import shutil
+            import tempfile
+
+            rules_dir = Path(tempfile.mkdtemp(prefix="contentguard-repeats-")) / "rules"
+            shutil.copytree(data_dir("rules"), rules_dir)
+            manifest = rules_dir / "ruleset.yaml"
+            manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+                "collapse_repeats: false", "collapse_repeats: true"), encoding="utf-8")
+        _GUARD[collapse_repeats] = contentguard.load(packs=[DEMO_PACK, OBFUSCATION_PACK], rules_dir=rules_dir,
+                                                     config={"sentiment": "off"})
+    return _GUARD[collapse_repeats]
 
 
 @settings(max_examples=200, deadline=None)
@@ -105,3 +123,30 @@ def _fold_table():
     from contentguard.normalize import _FOLD_TABLE
 
     return _FOLD_TABLE
+
+
+# ---- number styles, noise between CJK characters, repeats (issue #9) ---------------------------
+
+def test_number_styles_fold_to_one_character_each_in_the_keyed_view_only():
+    view = _norm("下叁滥 下③滥 ⑴㈠❶Ⅱ 零售 第一")
+    assert view.compact == "下叁滥下3滥1一12零售第一"
+    assert view.keyed == "下3滥下3滥11120售第1"
+    assert "一" in view.folded and "零" in view.folded  # patterns and messages see the text as written
+    assert len(view.keyed) == len(view.compact)  # one for one: keyed indexes compact
+
+
+def test_symbols_between_cjk_characters_are_noise_and_elsewhere_keep_their_meaning():
+    assert _norm("狗+东西").compact == "狗东西"
+    assert _norm("冰 $ 毒，网＋赌").compact == "冰毒,网赌"
+    for text in ("C++ 入门", "价格¥99", "增长50%以上", "+86 138", "https://a.cn/x+y", "想了解的+微"):
+        kept = [c for c in text if c in "+%¥"]
+        assert kept and [c for c in _norm(text).compact if c in "+%¥"] == kept, text
+
+
+def test_collapsed_repeats_map_back_to_the_whole_run():
+    settings = _NORMALIZATION.model_copy(update={"collapse_repeats": True})
+    view = NormalizedText("ffffuuuucccckkk 嘻嘻哈哈", settings)
+    assert view.keyed == "fuck嘻嘻哈哈"
+    assert view.keyed_to_compact(0, 4) == (0, 15)
+    assert view.keyed_to_compact(1, 2) == (4, 8)
+    assert view.keyed_to_compact(4, 8) == (15, 19)

@@ -19,9 +19,10 @@ import regex
 
 from .document import Document
 from .document import Field as DocumentField
+from .engine.views import require_pinyin, term_variants
 from .errors import PackError
 from .literals import required_literals
-from .normalize import NormalizedText, compact
+from .normalize import NormalizedText, compact, key_of_compact, keyed
 from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, ModelRule, Pack, PatternRule, Term
 from .report import Finding, ReportError
 from .settings import RulesetSettings
@@ -87,6 +88,20 @@ def _compile_cue(spec: ContextCue) -> regex.Pattern | None:
     return regex.compile(spec.pattern, PATTERN_FLAGS) if spec.pattern else None
 
 
+@dataclass(frozen=True, slots=True)
+class TermKey:
+    """What an automaton key of a lexicon term stands for: the term, the compact form the rule knows
+    it by (``matched``), the spelling the key was made from (``form``: the term itself, or a variant
+    that a view generated) and the obfuscations that spelling carries; ``scopes`` limits a variant
+    to some scopes (None: any)."""
+
+    term: Term
+    matched: str
+    form: str
+    obfuscation: tuple[str, ...] = ()
+    scopes: tuple[str, ...] | None = None
+
+
 @dataclass(slots=True)
 class _Candidate:
     folded_start: int
@@ -94,6 +109,7 @@ class _Candidate:
     matched: str
     evidence: str
     term: Term | None = None
+    obfuscation: tuple[str, ...] = ()
 
 
 _PLACEHOLDER = regex.compile(r"{(match|term|note)}")
@@ -120,11 +136,12 @@ class Matcher:
         targets: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
         segmenter_words: set[str] = set()
 
-        def add_key(text: str, target: tuple[int, int, Any], where: str) -> None:
-            key = compact(text, norm)
+        def add_key(text: str, target: tuple[int, int, Any], where: str) -> str:
+            key = keyed(text, norm)
             if not key:
                 raise PackError(f"{where}: term {text!r} is empty once normalized (only noise characters)")
             targets[key].append(target)
+            return key
 
         gate_count = 0
         char_gates: list[tuple[int, str]] = []
@@ -140,6 +157,9 @@ class Matcher:
             keys = {norm.noise_regex.sub("", literal.lower()) for literal in literals}
             if "" in keys:
                 return None
+            # Single characters are tested on the compact view, longer literals on the keyed one.
+            if not all(len(key) == 1 for key in keys):
+                keys = {key_of_compact(key, norm) for key in keys}
             gate = gate_count
             gate_count += 1
             if all(len(key) == 1 for key in keys):
@@ -171,9 +191,22 @@ class Matcher:
                 if isinstance(rule, LexiconRule):
                     if not rule.terms:
                         raise PackError(f"{where}: field 'terms': a lexicon rule needs at least one term")
+                    views = rule.views if rule.views is not None else pack.views
+                    if "pinyin" in views:
+                        require_pinyin(where)
+                    rule_keys: set[str] = set()
                     for term in rule.terms:
-                        add_key(term.term, (_TERM, index, term), where)
-                        segmenter_words.add(compact(term.term, norm))
+                        form = compact(term.term, norm)
+                        rule_keys.add(add_key(term.term, (_TERM, index, TermKey(term, form, form)), where))
+                        segmenter_words.add(form)
+                    for term in rule.terms if views else ():
+                        form = compact(term.term, norm)
+                        for variant in term_variants(form, views, settings.views, norm):
+                            key = key_of_compact(variant.form, norm)
+                            if key and key not in rule_keys:  # a spelling the rule lists itself stays plain
+                                rule_keys.add(key)
+                                targets[key].append((_TERM, index, TermKey(term, form, variant.form,
+                                                                           variant.obfuscation, variant.scopes)))
                 elif isinstance(rule, PatternRule):
                     gates = tuple(add_gate(p) for p in rule.patterns)
                 elif isinstance(rule, CombinationRule):
@@ -260,6 +293,14 @@ class Matcher:
         return findings, errors
 
 
+# The order obfuscations are listed in on a finding.
+_OBFUSCATION_ORDER = ("noise", "number-style", "pinyin", "homophone", "lookalike", "repeat")
+
+
+def _ordered(tags: list[str]) -> tuple[str, ...]:
+    return tuple(tag for tag in _OBFUSCATION_ORDER if tag in tags)
+
+
 def _leftmost_longest(candidates: list[_Candidate]) -> list[_Candidate]:
     chosen: list[_Candidate] = []
     last_end = -1
@@ -278,7 +319,7 @@ class _FieldScan:
     name: DocumentField
     text: NormalizedText
     scope: str
-    term_hits: dict[int, list[tuple[int, int, str, Term]]] = field(default_factory=lambda: defaultdict(list))
+    term_hits: dict[int, list[tuple[int, int, str, TermKey]]] = field(default_factory=lambda: defaultdict(list))
     allow_spans: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     _allow_longest: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     cue_hits: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
@@ -291,14 +332,15 @@ class _FieldScan:
         automaton = self.matcher._automaton
         keys = self.matcher._keys
         open_gates: set[int] = set()
-        matches = automaton.find_matches_as_indexes(text.compact, overlapping=True) if automaton else ()
+        matches = automaton.find_matches_as_indexes(text.keyed, overlapping=True) if automaton else ()
         for key_index, c_start, c_end in matches:
             key, targets = keys[key_index]
             if targets[0][0] == _GATE and len(targets) == 1:
                 open_gates.add(targets[0][1])  # the common case: a gate literal and nothing else
                 continue
+            c_start, c_end = text.keyed_to_compact(c_start, c_end)
             f_start, f_end = text.compact_to_folded(c_start, c_end)
-            whole_word = self._whole_word(key, folded, f_start, f_end)
+            whole_word = self._whole_word(folded, f_start, f_end)
             for kind, rule_index, payload in targets:
                 if kind == _GATE:
                     open_gates.add(rule_index)
@@ -336,10 +378,11 @@ class _FieldScan:
         return [matcher.rules[index] for index in sorted(indexes)]
 
     @staticmethod
-    def _whole_word(key: str, folded: str, start: int, end: int) -> bool:
+    def _whole_word(folded: str, start: int, end: int) -> bool:
         # ASCII terms match whole words only (av not in "have") and digit terms whole numbers
-        # (69 not in 695); CJK around them is fine (测av试, 1av2).
-        first, last = key[0], key[-1]
+        # (69 not in 695); CJK around them is fine (测av试, 1av2). The text's own edge characters
+        # decide (a key folds 一 to 1; 一 written as such has no ASCII edge).
+        first, last = folded[start], folded[end - 1]
         if start > 0 and _is_word_char(first) and _is_word_char(folded[start - 1]):
             if first.isdigit() == folded[start - 1].isdigit():
                 return False
@@ -355,20 +398,34 @@ class _FieldScan:
             return []
         rule: LexiconRule = compiled.rule  # type: ignore[assignment]
         candidates = []
-        for c_start, c_end, key, term in hits:
+        repeats = self.matcher.settings.normalization.collapse_repeats
+        for c_start, c_end, key, term_key in hits:
+            if term_key.scopes is not None and self.scope not in term_key.scopes:
+                continue
             f_start, f_end = self.text.compact_to_folded(c_start, c_end)
             # The cheap test first: an allow term covering the hit spares the word segmenter.
             if self._covered_by_allow_term(compiled.index, f_start, f_end):
                 continue
-            if rule.boundary != "none" and not self._on_token_boundary(c_start, c_end, rule.boundary):
-                continue
+            written = self.text.compact[c_start:c_end]
+            obfuscation = list(term_key.obfuscation)
             if f_end - f_start != c_end - c_start:
+                obfuscation.insert(0, "noise")
+            if repeats and len(written) != len(key):
+                obfuscation.append("repeat")
+            elif written != term_key.form:
+                obfuscation.append("number-style")
+            # A disguised hit is segmented as the term it stands for (du场 → 赌场).
+            as_term = term_key.matched if written != term_key.matched else None
+            if rule.boundary != "none" and not self._on_token_boundary(c_start, c_end, rule.boundary, as_term):
+                continue
+            if set(obfuscation) - {"number-style"}:
                 evidence = "obfuscated"
-            elif self.text.is_verbatim(f_start, f_end):
+            elif not obfuscation and self.text.is_verbatim(f_start, f_end):
                 evidence = "exact"
             else:
                 evidence = "folded"
-            candidates.append(_Candidate(f_start, f_end, key, evidence, term))
+            candidates.append(_Candidate(f_start, f_end, term_key.matched, evidence, term_key.term,
+                                         _ordered(obfuscation)))
         return candidates
 
     def pattern_candidates(self, compiled: CompiledRule, errors: list[ReportError]) -> list[_Candidate]:
@@ -387,10 +444,14 @@ class _FieldScan:
                     value = match.group(rule.group)
                     if compiled.validator and not compiled.validator(value):
                         continue
+                    obfuscation: tuple[str, ...] = ()
                     if on_compact:
+                        c_length = end - start
                         start, end = self.text.compact_to_folded(start, end)
+                        if end - start != c_length:
+                            obfuscation = ("noise",)
                     evidence = "validated" if compiled.validator else "pattern"
-                    candidates.append(_Candidate(start, end, value, evidence))
+                    candidates.append(_Candidate(start, end, value, evidence, obfuscation=obfuscation))
             except TimeoutError:
                 errors.append(ReportError(code="pattern-timeout", rule_id=rule.id,
                                           message=f"pattern {pattern.pattern!r} ran past its time limit on the "
@@ -491,7 +552,9 @@ class _FieldScan:
         return found
 
     # ---- word boundaries -------------------------------------------------------------------------
-    def _on_token_boundary(self, c_start: int, c_end: int, mode: str) -> bool:
+    def _on_token_boundary(self, c_start: int, c_end: int, mode: str, as_term: str | None = None) -> bool:
+        """Whether the hit starts (and ends) on a word boundary of the words around it; ``as_term``:
+        segment the window with the hit written as this term (a pinyin or number-style spelling)."""
         compact_text = self.text.compact
         window = self.matcher.settings.matching.token_window
         low, high = max(0, c_start - window), min(len(compact_text), c_end + window)
@@ -502,15 +565,18 @@ class _FieldScan:
         stop = breaks.search(compact_text, c_end, high)
         if stop:
             high = stop.start()
-        key = (low, high)
+        key = (low, high, c_start, c_end, as_term) if as_term is not None else (low, high)
         bounds = self._token_cache.get(key)
         if bounds is None:
-            bounds = self.matcher.segmenter.boundaries(compact_text[low:high])
+            window = compact_text[low:high] if as_term is None else \
+                compact_text[low:c_start] + as_term + compact_text[c_end:high]
+            bounds = self.matcher.segmenter.boundaries(window)
             self._token_cache[key] = bounds
         starts, ends = bounds
         if c_start - low not in starts:
             return False
-        return mode == "word-start" or (c_end - low) in ends
+        end = c_end - low if as_term is None else c_start - low + len(as_term)
+        return mode == "word-start" or end in ends
 
     # ---- output --------------------------------------------------------------------------------
     def to_finding(self, compiled: CompiledRule, candidate: _Candidate) -> Finding:
@@ -527,5 +593,5 @@ class _FieldScan:
             message=_fill(rule.message, values),
             suggestion=_fill(suggestion, values), replacement=term.replacement if term else None,
             clause=rule.clause, pack=compiled.pack, matched=candidate.matched,
-            evidence=candidate.evidence, confidence=rule.confidence,
+            evidence=candidate.evidence, confidence=rule.confidence, obfuscation=candidate.obfuscation,
         )

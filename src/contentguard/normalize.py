@@ -7,8 +7,15 @@ Three views of every field are built:
   (OpenCC ``t2s``). Almost always the same length as ``original``; when a character expands
   (``㎏`` → ``kg``) a per-character map is kept instead of the identity.
 * ``compact`` — ``folded`` without the interference characters that people insert inside a term
-  to slip past filters (``微*信``, ``赌 博``, ``最.好``, zero-width characters, emoji). Which
-  characters count as noise and which are hard breaks is data (``rules/ruleset.yaml``).
+  to slip past filters (``微*信``, ``赌 博``, ``最.好``, zero-width characters, emoji; ``+ % ¥ $``
+  only between two CJK characters: ``狗+东西``). Which characters count as noise and which are
+  hard breaks is data (``rules/ruleset.yaml``).
+* ``keyed`` — the view the automaton reads, and the form every automaton key takes: ``compact``
+  with number styles folded to one character each (``下三滥``, ``下叁滥``, ``下3滥`` all read
+  ``下3滥``; table ``lexicons/obfuscation/numbers.tsv``), and, when the ruleset asks for it, runs
+  of one repeated letter collapsed (``ffffuuuucccckkk`` → ``fuck``). Terms are keyed the same way,
+  so a term without a number is matched exactly as before, and one with a number in any style.
+  Number folding is one character for one, so ``keyed`` indexes ``compact`` unless repeats collapse.
 
 Mapping back is done per hit with a block table and ``bisect``, never per character, so the
 common case costs a few C-level passes over the text.
@@ -42,6 +49,16 @@ class _FoldTable(dict):
 
 
 _FOLD_TABLE = _FoldTable()
+
+
+def fold_table(overrides: dict[str, str]) -> dict[int, str]:
+    """A folding table with some characters folded otherwise than NFKC (number styles: Ⅱ → 2, ❶ → 1)."""
+    if not overrides:
+        return _FOLD_TABLE
+    table = _FoldTable()
+    for character, folded in overrides.items():
+        table[ord(character)] = folded
+    return table
 
 
 class _T2S:
@@ -106,7 +123,7 @@ class _FoldMap:
 _FOLD_CHUNK = 2048
 
 
-def _fold_with_map(original: str) -> tuple[str, _FoldMap]:
+def _fold_with_map(original: str, table: dict[int, str] = _FOLD_TABLE) -> tuple[str, _FoldMap]:
     """Fold a text in which some character changes length, keeping a segment map."""
     parts: list[str] = []
     starts, origins, linear = array("q"), array("q"), bytearray()
@@ -123,7 +140,7 @@ def _fold_with_map(original: str) -> tuple[str, _FoldMap]:
         """Fold original[start:end] whole when that keeps its length, else its halves apart."""
         nonlocal folded_length
         text = original[start:end]
-        folded = _T2S.convert(text.translate(_FOLD_TABLE))
+        folded = _T2S.convert(text.translate(table))
         if len(folded) == len(text) or end - start == 1:
             if folded:
                 segment(len(folded) == len(text), start)
@@ -142,17 +159,19 @@ def _fold_with_map(original: str) -> tuple[str, _FoldMap]:
 class NormalizedText:
     """One field of a document in its three views, with exact maps back to the original."""
 
-    __slots__ = ("original", "folded", "compact", "_fold_map", "_compact_blocks", "_settings", "__dict__")
+    __slots__ = ("original", "folded", "compact", "keyed", "_fold_map", "_compact_blocks", "_keyed_blocks",
+                 "_settings", "__dict__")
 
     def __init__(self, original: str, settings: NormalizationSettings):
         self.original = original
         self._settings = settings
-        translated = original.translate(_FOLD_TABLE)
+        table = settings.fold_table
+        translated = original.translate(table)
         folded = _T2S.convert(translated) if len(translated) == len(original) else ""
         self._fold_map: _FoldMap | None = None
         if len(folded) != len(original):
             # A character expanded (㎏ → kg, ß → ss) or OpenCC changed the length of a phrase.
-            folded, self._fold_map = _fold_with_map(original)
+            folded, self._fold_map = _fold_with_map(original, table)
         self.folded = folded
 
         compact_parts: list[str] = []
@@ -172,6 +191,7 @@ class NormalizedText:
             compact_parts.append(folded[position:])
         self.compact = "".join(compact_parts)
         self._compact_blocks = _Blocks(block_starts, block_targets)
+        self.keyed, self._keyed_blocks = _keyed(self.compact, settings)
 
     # ---- maps -------------------------------------------------------------------------------
     def compact_to_folded(self, start: int, end: int) -> tuple[int, int]:
@@ -183,6 +203,18 @@ class NormalizedText:
         if self._fold_map is None:
             return start, end
         return self._fold_map.span(start, end)
+
+    def keyed_to_compact(self, start: int, end: int) -> tuple[int, int]:
+        """Compact span of the keyed span ``[start, end)``: a collapsed run maps back to the whole run."""
+        blocks = self._keyed_blocks
+        if blocks is None:
+            return start, end
+        k = bisect_right(blocks.starts, end - 1) - 1
+        if k + 1 < len(blocks.starts) and blocks.starts[k + 1] == end:
+            compact_end = blocks.targets[k + 1]  # the repeats deleted after the last character
+        else:
+            compact_end = blocks.targets[k] + (end - blocks.starts[k])
+        return blocks.map(start), compact_end
 
     def compact_to_original(self, start: int, end: int) -> tuple[int, int]:
         return self.folded_to_original(*self.compact_to_folded(start, end))
@@ -217,14 +249,49 @@ class NormalizedText:
         return self.original[o_start:o_end] == self.folded[folded_start:folded_end]
 
 
-def fold(text: str) -> str:
+def _keyed(compact_text: str, settings: NormalizationSettings) -> tuple[str, _Blocks | None]:
+    """The keyed view of a compact text, and its map back when repeats were collapsed."""
+    key_regex = settings.key_regex
+    keyed = key_regex.sub(settings.key_replacement, compact_text) if key_regex is not None else compact_text
+    if not settings.collapse_repeats:
+        return keyed, None
+    parts: list[str] = []
+    starts, targets = array("q"), array("q")
+    position = length = 0
+    for run in settings.repeat_regex.finditer(keyed):
+        keep = run.start() + 1  # the first character of the run stays
+        if keep > position:
+            starts.append(length)
+            targets.append(position)
+            parts.append(keyed[position:keep])
+            length += keep - position
+        position = run.end()
+    # Always a last block, empty when the text ends in a run: a hit's end maps to the run's end.
+    starts.append(length)
+    targets.append(position)
+    parts.append(keyed[position:])
+    return "".join(parts), _Blocks(starts, targets)
+
+
+def fold(text: str, settings: NormalizationSettings | None = None) -> str:
     """The folded form of a term or context word, as text is folded (no noise removal)."""
-    return _T2S.convert(text.translate(_FOLD_TABLE))
+    return _T2S.convert(text.translate(settings.fold_table if settings is not None else _FOLD_TABLE))
 
 
 def compact(text: str, settings: NormalizationSettings) -> str:
-    """The compact form of a term: folded, noise removed — the key the automaton stores."""
-    return settings.noise_regex.sub("", fold(text))
+    """The compact form of a term: folded, noise removed."""
+    return settings.noise_regex.sub("", fold(text, settings))
+
+
+def key_of_compact(compact_text: str, settings: NormalizationSettings) -> str:
+    """The keyed form of text that is compact already."""
+    return _keyed(compact_text, settings)[0]
+
+
+def keyed(text: str, settings: NormalizationSettings) -> str:
+    """The keyed form of a term — compact, number styles folded, repeats collapsed if asked: the key
+    the automaton stores."""
+    return _keyed(compact(text, settings), settings)[0]
 
 
 def has_surrogates(text: str) -> bool:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import PackError
 from .resources import data_dir
+from .settings import View
 from .validators import VALIDATORS
 from .yamlio import load_yaml
 
@@ -134,6 +135,9 @@ class LexiconRule(_RuleBase):
     # "none": anywhere; "word": the hit starts and ends on jieba token boundaries;
     # "word-start": the hit starts a token (a token prefix, e.g. 最低 in 最低价).
     boundary: Literal["none", "word", "word-start"] = "none"
+    # Obfuscation views of the terms (contentguard.engine.views): also match their pinyin (zui好,
+    # du场, nmsl), homophones and code words (薇信, 菠菜网站) and look-alikes (亻尔妈); None: the pack's.
+    views: tuple[View, ...] | None = None
 
     @field_validator("terms", mode="before")
     @classmethod
@@ -234,6 +238,8 @@ class Pack(_Model):
     rules: tuple[Rule, ...] = ()
     # The voices a rule of this pack judges unless it names its own (see RuleVoice).
     voices: tuple[RuleVoice, ...] = ALL_VOICES
+    # The obfuscation views of every lexicon rule that names none itself (see LexiconRule.views).
+    views: tuple[View, ...] = ()
     # Where this pack came from (a path or "<inline>"); not part of the pack's identity.
     source: str = Field("<inline>", exclude=True)
 
