@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
+import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .document import Document
 from .errors import ConfigError
@@ -43,6 +45,85 @@ class LikelihoodWeights(_Frozen):
     negative_sentiment: NegativeSentimentRule | None = None
 
 
+class Response(_Frozen):
+    """Who answers and how soon: a route named as the plan names it, and a response deadline."""
+
+    route: str
+    # None: no answer is owed (无关).
+    deadline: timedelta | None = None
+
+
+class TriageTest(_Frozen):
+    """One test of the triage: the item is in ``label`` when every condition given holds."""
+
+    label: str
+    # A finding has one of these categories (or a sub-category of one).
+    categories: tuple[str, ...] = ()
+    # This pattern occurs in the text (matched on the text as written, case-folded).
+    cues: str | None = None
+    # The sentiment is negative with at least / below this probability.
+    negative_min_probability: float | None = Field(None, ge=0, le=1)
+    negative_below: float | None = Field(None, ge=0, le=1)
+
+    @field_validator("cues")
+    @classmethod
+    def _compiles(cls, value):
+        if value is not None:
+            try:
+                regex.compile(value)
+            except regex.error as exc:
+                raise ValueError(f"invalid regex {value!r}: {exc}") from exc
+        return value
+
+    def holds(self, text: str, findings: Sequence[Finding], negative: float) -> bool:
+        if self.categories and not any(_in_categories(f.category, self.categories) for f in findings):
+            return False
+        if self.cues is not None and not regex.search(self.cues, text):
+            return False
+        if self.negative_min_probability is not None and negative < self.negative_min_probability:
+            return False
+        return self.negative_below is None or negative < self.negative_below
+
+
+class Triage(_Frozen):
+    # The plan's classes (互动、咨询、投诉、建设性意见、无关): who answers and how soon.
+    classes: dict[str, Response]
+    # Tried in order; the first that holds gives the class. None hold: ``default``.
+    order: tuple[TriageTest, ...] = ()
+    default: str
+    # The class a negative item is graded as a complaint in (个别差评 → low).
+    complaint: str
+
+    @model_validator(mode="after")
+    def _known_labels(self) -> Triage:
+        named = {test.label for test in self.order} | {self.default, self.complaint}
+        unknown = sorted(named - set(self.classes))
+        if unknown:
+            raise ValueError(f"triage names classes it does not define: {', '.join(unknown)}")
+        return self
+
+
+class NegativeItem(_Frozen):
+    min_probability: float = Field(0.6, ge=0, le=1)
+    level: RiskLevel = "low"
+
+
+class PublicOpinion(_Frozen):
+    """How the public's voice is graded, triaged and routed (社会化媒体管理预案)."""
+
+    # Signal categories (and their sub-categories) → the least level an item that carries one gets.
+    levels: dict[str, RiskLevel] = {}
+    # One negative item is a 个别差评: this level, answered within the deadline.
+    negative: NegativeItem = NegativeItem()
+    # Categories that are signals for the watch, not violations, when the public speaks: a praise
+    # word (最好) in a review is no advertising claim, a brand name no risk by itself.
+    not_graded: tuple[str, ...] = ()
+    decisions: dict[RiskLevel, Decision] = {}
+    triage: Triage | None = None
+    # Levels that hand the item to someone else, whatever its class.
+    escalation: dict[RiskLevel, Response] = {}
+
+
 class RiskMatrix(_Frozen):
     version: str = "1"
     levels: dict[int, tuple[Literal["low", "medium", "high"], ...]]
@@ -50,6 +131,7 @@ class RiskMatrix(_Frozen):
     routes: dict[RiskLevel, str]
     impact: ImpactWeights = ImpactWeights()
     likelihood: LikelihoodWeights
+    public_opinion: PublicOpinion | None = None
 
     @field_validator("levels")
     @classmethod
@@ -83,7 +165,69 @@ class RiskMatrix(_Frozen):
 
     def assess(self, document: Document, findings: Sequence[Finding], sentiment: Sentiment | None,
                platform_weights: Mapping[str, int] | None = None) -> tuple[Risk, Decision]:
-        """Grade every finding on the matrix; the document takes its worst finding's cell."""
+        """Grade every finding on the matrix; the document takes its worst finding's cell.
+
+        What the public says is graded the plan's way on top (``public_opinion``): a signal's
+        category and a negative sentiment set the least level, and the route is the triage's.
+        """
+        risk, decision, _ = self.assess_response(document, findings, sentiment, platform_weights)
+        return risk, decision
+
+    def assess_response(self, document: Document, findings: Sequence[Finding], sentiment: Sentiment | None,
+                        platform_weights: Mapping[str, int] | None = None
+                        ) -> tuple[Risk, Decision, tuple[str | None, timedelta | None]]:
+        """:meth:`assess`, with the item's triage class and response deadline ((None, None) for the company's
+        own documents). The deadline is the sooner of the class's and the escalation's."""
+        opinion = self.public_opinion
+        if opinion is None or document.speaker != "public":
+            return (*self._grade(document, findings, sentiment, platform_weights), (None, None))
+        graded = [f for f in findings if not _in_categories(f.category, opinion.not_graded)]
+        risk, _ = self._grade(document, graded, sentiment, platform_weights)
+        level, notes = risk.level, []
+        for finding in findings:
+            floor = _category_level(finding.category, opinion.levels)
+            if floor is not None and _LEVEL_ORDER[floor] > _LEVEL_ORDER[level]:
+                level = floor
+            if floor is not None:
+                notes.append(f"舆情信号 {finding.rule_id}「{finding.text}」→ 至少 {floor}")
+        negative = sentiment.scores.get("negative", 0.0) if sentiment is not None else 0.0
+        label, response = self.triage(document, findings, sentiment)
+        complaint = opinion.triage.complaint if opinion.triage is not None else None
+        if negative >= opinion.negative.min_probability and label in (complaint, None):
+            notes.append(f"负面情绪概率 {negative:.2f} ≥ {opinion.negative.min_probability} → 至少 "
+                         f"{opinion.negative.level}（个别差评）")
+            if _LEVEL_ORDER[opinion.negative.level] > _LEVEL_ORDER[level]:
+                level = opinion.negative.level
+        escalated = opinion.escalation.get(level)
+        route = escalated.route if escalated is not None else response.route
+        explanation = risk.explanation if risk.level == level else f"{risk.explanation} 舆情分级：{level}。"
+        if notes:
+            explanation += " " + "；".join(notes) + "。"
+        explanation += f" 分类 {label} → {route}。"
+        decision = opinion.decisions.get(level, self.decisions[level])
+        deadline = response.deadline
+        if escalated is not None and escalated.deadline is not None:
+            deadline = escalated.deadline if deadline is None else min(deadline, escalated.deadline)
+        return (risk.model_copy(update={"level": level, "route": route, "explanation": explanation}), decision,
+                (label, deadline))
+
+    def triage(self, document: Document, findings: Sequence[Finding], sentiment: Sentiment | None
+               ) -> tuple[str | None, Response]:
+        """The plan's class of a public item (互动、咨询、投诉、建设性意见、无关), its route and deadline.
+
+        A company document has no class (None) and the route of no risk.
+        """
+        opinion = self.public_opinion
+        if opinion is None or opinion.triage is None or document.speaker != "public":
+            return None, Response(route=self.routes["none"])
+        triage = opinion.triage
+        negative = sentiment.scores.get("negative", 0.0) if sentiment is not None else 0.0
+        text = "\n".join(value for _, value in document.fields()).casefold()
+        label = next((test.label for test in triage.order if test.holds(text, findings, negative)), triage.default)
+        return label, triage.classes[label]
+
+    def _grade(self, document: Document, findings: Sequence[Finding], sentiment: Sentiment | None,
+               platform_weights: Mapping[str, int] | None = None) -> tuple[Risk, Decision]:
         if not findings:
             return Risk(level="none", impact=0, likelihood=0, route=self.routes["none"],
                         explanation="无命中规则：风险等级 none。"), self.decisions["none"]
@@ -126,6 +270,21 @@ class RiskMatrix(_Frozen):
         return (Risk(level=level, impact=impact, likelihood=likelihood, route=self.routes[level],
                      explanation=explanation, contributions=tuple(contributions)),
                 self.decisions[level])
+
+
+def _in_categories(category: str, wanted: Sequence[str]) -> bool:
+    """``category`` is one of ``wanted`` or a sub-category of one (opinion.safety is in opinion)."""
+    return any(category == name or category.startswith(name + ".") for name in wanted)
+
+
+def _category_level(category: str, levels: Mapping[str, RiskLevel]) -> RiskLevel | None:
+    """The level set for the most specific of ``category`` and its parents."""
+    parts = category.split(".")
+    for size in range(len(parts), 0, -1):
+        level = levels.get(".".join(parts[:size]))
+        if level is not None:
+            return level
+    return None
 
 
 def _clip(value: int) -> int:

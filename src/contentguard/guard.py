@@ -336,10 +336,12 @@ class Guard:
             findings, errors = result
             if sentiment_error is not None:
                 errors = [*errors, sentiment_error]
-            risk, decision = self._matrix.assess(document, findings, sentiment, self._config.platform_weights)
+            risk, decision, (triage, deadline) = self._matrix.assess_response(
+                document, findings, sentiment, self._config.platform_weights)
             reports.append(Report(id=document.id, kind=document.kind, platform=document.platform,
                                   voice=document.speaker, decision=decision, findings=tuple(findings),
-                                  errors=tuple(errors), risk=risk, sentiment=sentiment, ruleset=self._info))
+                                  errors=tuple(errors), risk=risk, sentiment=sentiment, ruleset=self._info,
+                                  triage=triage, deadline=deadline))
         return reports
 
     def _normalized_fields(self, document: Document) -> list[tuple[str, NormalizedText]]:
@@ -350,6 +352,8 @@ class Guard:
         """The report graded again on the matrix with only ``findings`` (e.g. after suppressions)."""
         document = Document(id=report.id, kind=report.kind, platform=report.platform,  # type: ignore[arg-type]
                             voice=report.voice)
+        # The triage class and deadline stay the report's: they were decided on the text, which a report does
+        # not keep.
         risk, decision = self._matrix.assess(document, findings, report.sentiment, self._config.platform_weights)
         return report.model_copy(update={"findings": tuple(findings), "risk": risk, "decision": decision})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -120,6 +121,10 @@ class Report(_Frozen):
     risk: Risk
     sentiment: Sentiment | None = None
     ruleset: RulesetInfo
+    # What the public says, classed the plan's way (互动、咨询、投诉、建设性意见、无关; None for the
+    # company's own documents), and how soon it must be answered (JSON: an ISO 8601 duration, PT2H).
+    triage: str | None = None
+    deadline: timedelta | None = None
 
     def categories(self) -> set[str]:
         """Top-level categories found (``sensitive.gambling`` counts as ``sensitive``)."""
