@@ -52,7 +52,8 @@ def test_command_line_summary_reports_brand_monitoring(tmp_path):
                                              encoding="utf-8")
     result = subprocess.run([sys.executable, "-c", "from contentguard.cli import main; main()", "scan",
                              "comments.jsonl", "--format", "json"], cwd=tmp_path, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    # 吃坏肚子 is a safety incident the public reports: high, at the default --fail-on.
+    assert result.returncode == 1, result.stderr
     monitoring = json.loads(result.stdout)["summary"]["monitoring"]
     assert monitoring["brand_mentions"] == 2 and monitoring["negative_brand_mentions"] == 1
     assert [m["id"] for m in monitoring["escalated_brand_mentions"]] == ["c1"]

@@ -10,6 +10,7 @@ from .document import Document
 from .errors import ConfigError, ContentGuardError, ModelError, PackError
 from .gate import PublishBlocked, gate
 from .guard import Guard, load
+from .monitor import Monitor
 from .report import (
     BatchSummary,
     Finding,
@@ -23,7 +24,7 @@ from .report import (
 
 __all__ = [
     "BatchSummary", "Config", "ConfigError", "ContentGuardError", "Document", "Finding", "Guard", "ModelError",
-    "PackError", "PublishBlocked", "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "gate", "load",
-    "summarize",
+    "Monitor", "PackError", "PublishBlocked", "Report", "ReportError", "Risk", "RulesetInfo", "Sentiment", "gate",
+    "load", "summarize",
 ]
 __version__ = "0.1.0"

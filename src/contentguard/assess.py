@@ -6,6 +6,7 @@ The matrix, the decisions, the escalation routes and every weight come from a YA
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
@@ -78,7 +79,7 @@ class TriageTest(_Frozen):
     def holds(self, text: str, findings: Sequence[Finding], negative: float) -> bool:
         if self.categories and not any(_in_categories(f.category, self.categories) for f in findings):
             return False
-        if self.cues is not None and not regex.search(self.cues, text):
+        if self.cues is not None and not _compiled(self.cues).search(text):
             return False
         if self.negative_min_probability is not None and negative < self.negative_min_probability:
             return False
@@ -108,6 +109,43 @@ class NegativeItem(_Frozen):
     level: RiskLevel = "low"
 
 
+class SpikeRule(_Frozen):
+    """A spike: a window holding far more items on one brand, topic or post than its recent baseline."""
+
+    # How many past windows make the baseline (their mean count).
+    baseline_windows: int = Field(ge=1)
+    # The window's count must reach this many times the baseline mean ...
+    factor: float = Field(gt=1)
+    # ... and at least this many items, of which at least this share negative.
+    min_count: int = Field(ge=1)
+    min_negative_share: float = Field(ge=0, le=1)
+    level: RiskLevel
+
+
+class EventRules(_Frozen):
+    """How the monitor groups public items into events over time (contentguard.monitor)."""
+
+    # The sliding window (ISO 8601 duration); the command's --window overrides it.
+    window: timedelta
+    # This many items at risk >= low on one brand, topic or post within the window: ``several_level``.
+    several: int = Field(ge=2)
+    several_level: RiskLevel
+    spike: SpikeRule
+    # Topics named in the text (a Weibo hashtag #话题#): group 1 is the topic.
+    topic_pattern: str | None = None
+    # An event lists at most this many document ids (the latest); ``count`` is the full number.
+    max_ids: int = Field(ge=1)
+    # Bucket of the period report's chart when none is given (ISO 8601 duration).
+    chart_bucket: timedelta
+
+    @field_validator("window", "chart_bucket")
+    @classmethod
+    def _positive(cls, value):
+        if value <= timedelta(0):
+            raise ValueError("must be a positive duration")
+        return value
+
+
 class PublicOpinion(_Frozen):
     """How the public's voice is graded, triaged and routed (社会化媒体管理预案)."""
 
@@ -122,6 +160,7 @@ class PublicOpinion(_Frozen):
     triage: Triage | None = None
     # Levels that hand the item to someone else, whatever its class.
     escalation: dict[RiskLevel, Response] = {}
+    events: EventRules | None = None
 
 
 class RiskMatrix(_Frozen):
@@ -270,6 +309,11 @@ class RiskMatrix(_Frozen):
         return (Risk(level=level, impact=impact, likelihood=likelihood, route=self.routes[level],
                      explanation=explanation, contributions=tuple(contributions)),
                 self.decisions[level])
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> regex.Pattern:
+    return regex.compile(pattern)
 
 
 def _in_categories(category: str, wanted: Sequence[str]) -> bool:

@@ -28,9 +28,12 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol, get_args
+
+from pydantic import TypeAdapter
 
 from .document import Document, Kind
 
@@ -64,6 +67,8 @@ class InputOptions:
     title_field: str = "title"
     text_field: str | None = None
     kind: Kind | None = None
+    # The kind of a record that names none (the monitor reads comments; scan reads posts).
+    default_kind: Kind = "post"
     platform: str | None = None
     # Files read whole as one document larger than this are skipped (batches are streamed).
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
@@ -619,9 +624,43 @@ class _RecordProblem(Exception):
     pass
 
 
-def record_document(record: dict[str, Any], options: InputOptions, fallback_id: str
-                    ) -> tuple[Document, dict[str, str]]:
-    """A Document from one batch record, by the field mapping. Raises _RecordProblem."""
+_TIME: TypeAdapter[datetime] = TypeAdapter(datetime)
+# Fields of a record that say when it was said (ISO 8601 or Unix seconds), tried in this order.
+TIME_FIELD_CANDIDATES = ("created_at", "time", "timestamp", "date")
+
+
+def _record_context(record: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """created_at, author, thread and voice of a record (the public-opinion watch reads them).
+
+    A timestamp that cannot be read is a warning, not a lost record: the document is still checked.
+    """
+    extra: dict[str, Any] = {}
+    name = next((n for n in TIME_FIELD_CANDIDATES if record.get(n) not in (None, "")), None)
+    if name is not None:
+        value = record[name]
+        try:
+            extra["created_at"] = _TIME.validate_python(value)
+        except ValueError:
+            warnings.append(f"field {name!r}: {str(value)[:40]!r} is not a time (ISO 8601 or Unix seconds); "
+                            f"read without one")
+    for field_name in ("author", "thread"):
+        value = record.get(field_name)
+        if value not in (None, ""):
+            extra[field_name] = str(value)
+    voice = record.get("voice")
+    if voice in ("company", "public"):
+        extra["voice"] = voice
+    elif voice not in (None, ""):
+        warnings.append(f"field 'voice': {str(voice)[:20]!r} is neither company nor public; ignored")
+    return extra
+
+
+def record_document(record: dict[str, Any], options: InputOptions, fallback_id: str,
+                    warnings: list[str] | None = None) -> tuple[Document, dict[str, str]]:
+    """A Document from one batch record, by the field mapping. Raises _RecordProblem.
+
+    Problems that do not stop the record (a timestamp that is not one) are added to ``warnings``.
+    """
     text_field = options.text_field
     if text_field is None:
         text_field = next((name for name in TEXT_FIELD_CANDIDATES if name in record), None)
@@ -637,12 +676,13 @@ def record_document(record: dict[str, Any], options: InputOptions, fallback_id: 
     if title is not None and not isinstance(title, str):
         title = str(title)
     record_id = _field_value(record, options.id_field)
-    kind = options.kind or record.get("kind") or "post"
+    kind = options.kind or record.get("kind") or options.default_kind
     if kind not in get_args(Kind):
         raise _RecordProblem(f"field 'kind' is {kind!r}: use one of {', '.join(get_args(Kind))} (or give --kind)")
     platform = options.platform or record.get("platform")
+    context = _record_context(record, warnings if warnings is not None else [])
     document = Document(id=str(record_id) if record_id is not None else fallback_id, title=title or None,
-                        body=body, kind=kind, platform=str(platform) if platform is not None else None)
+                        body=body, kind=kind, platform=str(platform) if platform is not None else None, **context)
     values = {"body": body}
     if title:
         values["title"] = title
@@ -685,8 +725,9 @@ def read_jsonl(path: str, stream: BinaryIO, options: InputOptions) -> Iterator[I
         if not isinstance(record, dict):
             yield Skipped(path, f"a record must be a JSON object, not {type(record).__name__}", number)
             continue
+        warnings: list[str] = []
         try:
-            document, values = record_document(record, options, f"{path}:{number}")
+            document, values = record_document(record, options, f"{path}:{number}", warnings)
         except _RecordProblem as exc:
             yield Skipped(path, str(exc), number)
             continue
@@ -694,7 +735,7 @@ def read_jsonl(path: str, stream: BinaryIO, options: InputOptions) -> Iterator[I
             yield Skipped(path, f"not a document: {exc}", number)
             continue
         yield Unit(path=path, document=document, locator=RecordLocator(number, line, values), format="jsonl",
-                   encoding=codec, record_line=number)
+                   encoding=codec, record_line=number, warnings=tuple(warnings))
 
 
 def _peek(stream: BinaryIO) -> bytes:
@@ -761,13 +802,17 @@ def read_csv(path: str, stream: BinaryIO, options: InputOptions, delimiter: str 
                               number)
                 continue
             record = {key: value for key, value in row.items() if value is not None}
+            warnings = []
             try:
-                document, _ = record_document(record, options, f"{path}:{number}")
+                document, _ = record_document(record, options, f"{path}:{number}", warnings)
             except _RecordProblem as exc:
                 yield Skipped(path, str(exc), number)
                 continue
+            except ValueError as exc:  # pydantic validation
+                yield Skipped(path, f"not a document: {exc}", number)
+                continue
             yield Unit(path=path, document=document, locator=RecordLocator(number), format="csv" if delimiter == ","
-                       else "tsv", encoding=codec, record_line=number)
+                       else "tsv", encoding=codec, record_line=number, warnings=tuple(warnings))
     except UnicodeDecodeError as exc:
         yield Skipped(path, f"undecodable {codec.upper()} ({exc.reason}) after line {reader.line_num}; "
                             f"the rest of the file was skipped")

@@ -615,7 +615,7 @@ def test_rules(directory: str | None, packs: tuple[str, ...], rules_dir: str | N
 # ---- commands that live in their own modules ------------------------------------------------------
 # Each module defines one click command or group; registering it here keeps `cli` the one entry point.
 # (Imported at the bottom so that the modules can use the helpers above; they import nothing heavy.)
-_COMMAND_MODULES: tuple[str, ...] = ("serve", "spark_scan", "review")
+_COMMAND_MODULES: tuple[str, ...] = ("monitor", "serve", "spark_scan", "review")
 
 
 def _register_commands() -> None:
