@@ -110,13 +110,13 @@ class NegativeItem(_Frozen):
 
 
 class SpikeRule(_Frozen):
-    """A spike: a window holding far more items on one brand, topic or post than its recent baseline."""
+    """A spike: a window holding far more negative items on one brand, topic or post than its recent baseline."""
 
-    # How many past windows make the baseline (their mean count).
+    # How many past windows make the baseline (their mean count of negative items).
     baseline_windows: int = Field(ge=1)
-    # The window's count must reach this many times the baseline mean ...
+    # The window's negative items must reach this many times the baseline mean ...
     factor: float = Field(gt=1)
-    # ... and at least this many items, of which at least this share negative.
+    # ... and number at least this many, and this share of the window's items.
     min_count: int = Field(ge=1)
     min_negative_share: float = Field(ge=0, le=1)
     level: RiskLevel
@@ -131,6 +131,9 @@ class EventRules(_Frozen):
     several: int = Field(ge=2)
     several_level: RiskLevel
     spike: SpikeRule
+    # Kinds whose risky items with no brand, signal, #话题# or post are grouped under their triage class
+    # (comments and reviews on the company's own accounts are about the company; a mention is not).
+    unnamed_topic_kinds: tuple[str, ...] = ()
     # Topics named in the text (a Weibo hashtag #话题#): group 1 is the topic.
     topic_pattern: str | None = None
     # An event lists at most this many document ids (the latest); ``count`` is the full number.

@@ -245,8 +245,10 @@ class Monitor:
                 for match in self._topic.finditer(field_text):
                     topics[f"#{match.group(1)}#"] = None
         keys.extend(("topic", topic) for topic in topics)
-        if not keys and report.risk.level != "none" and report.triage is not None:
-            keys.append(("topic", report.triage))  # a complaint about nothing named: the complaints' topic
+        if not keys and report.risk.level != "none" and report.triage is not None \
+                and document.kind in self.rules.unnamed_topic_kinds:
+            # A complaint on the company's own account about nothing named: the complaints' topic.
+            keys.append(("topic", report.triage))
         keys.append(("stream", "全部提及"))
         return keys
 
@@ -293,13 +295,14 @@ class Monitor:
                 reasons.append(f"窗口内 {window.risky} 条风险内容（≥ {rules.several}）")
         spike = False
         spike_rule = rules.spike
-        count = window.count
-        if count >= spike_rule.min_count and window.negative >= spike_rule.min_negative_share * count:
+        count, negative = window.count, window.negative
+        # A spike of negative items: volume with the usual share of complaints is no incident.
+        if negative >= spike_rule.min_count and negative >= spike_rule.min_negative_share * count:
             baseline = window.baseline(bucket)
-            if baseline is not None and count >= spike_rule.factor * baseline[0]:
+            if baseline is not None and negative >= spike_rule.factor * baseline[0]:
                 spike = True
-                reasons.append(f"提及量突增：窗口内 {count} 条，近 {baseline[1]} 个窗口平均 {baseline[0]:.1f} 条"
-                               f"（≥ {spike_rule.factor:g} 倍），负面 {window.negative} 条")
+                reasons.append(f"负面提及突增：窗口内 {negative} 条负面（共 {count} 条），近 {baseline[1]} 个窗口"
+                               f"平均 {baseline[0]:.1f} 条（≥ {spike_rule.factor:g} 倍）")
                 rank = max(rank, RANK[spike_rule.level])
         return rank, spike, "；".join(reasons)
 
@@ -319,9 +322,9 @@ class Monitor:
         window.peak = max(window.peak, window.count)
         if rank >= window.level:
             window.held_at = now
-        elif rank > 0 and now - window.held_at < self._window:
-            # Lowered only once the higher level has not been met for a whole window: a level that
-            # comes and goes with each item would flap.
+        elif window.entries and now - window.held_at < self._window:
+            # Lowered (or closed) only once the level has not been met for a whole window: a level
+            # that comes and goes with each item would flap. An empty window closes at once.
             return None
         if rank == window.level:
             return None

@@ -34,7 +34,7 @@ class KeyWindow:
     negative: int = 0
     # How many items in the window at each level (none, low, medium, high).
     ranks: list = field(default_factory=lambda: [0, 0, 0, 0])
-    # Tumbling buckets of one window's length: the current one's count and the completed ones'.
+    # Tumbling buckets of one window's length: negative items in the current one and the completed ones.
     bucket: int | None = None
     bucket_count: int = 0
     history: deque = field(default_factory=deque)
@@ -55,7 +55,7 @@ class KeyWindow:
         self.entries.append(entry)
         self.negative += entry.negative
         self.ranks[entry.rank] += 1
-        self.bucket_count += 1
+        self.bucket_count += entry.negative  # the baseline is of negative items
 
     def expire_one(self) -> Entry:
         entry = self.entries.popleft()
@@ -80,7 +80,7 @@ class KeyWindow:
         self.bucket, self.bucket_count = bucket, 0
 
     def baseline(self, bucket: int) -> tuple[float, int] | None:
-        """The mean count of the completed windows the baseline covers, and how many; None without one."""
+        """The mean negative count of the completed windows the baseline covers, and how many; None without one."""
         start = self.since if self.since is not None else bucket
         elapsed = min(bucket - start, self.baseline_windows)
         if elapsed < 1:
