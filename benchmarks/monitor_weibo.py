@@ -100,8 +100,8 @@ def main() -> None:
               f"(low {counts['low']}, medium {counts['medium']}, high {counts['high']}); "
               f"triage {dict(triage[label].most_common())}")
     print(f"events: {len(set(e.event for e in events))} "
-          f"({sum(1 for s in period.events if s.level == 'high')} reached high, "
-          f"{sum(1 for s in period.events if s.level == 'medium')} medium, {period.low_events} stayed low); "
+          f"({period.event_levels.get('high', 0)} reached high, "
+          f"{period.event_levels.get('medium', 0)} medium, {period.low_events} stayed low); "
           f"warnings {period.warnings}, errors {period.errors}")
     last_of: dict[str, Event] = {}
     for event in events:

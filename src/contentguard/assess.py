@@ -112,8 +112,10 @@ class NegativeItem(_Frozen):
 class SpikeRule(_Frozen):
     """A spike: a window holding far more negative items on one brand, topic or post than its recent baseline."""
 
-    # How many past windows make the baseline (their mean count of negative items).
+    # How many past windows make the baseline (their mean count of negative items): a brand's, a
+    # topic's and the whole stream's, and a post's (a post lives for hours, not days).
     baseline_windows: int = Field(ge=1)
+    thread_baseline_windows: int = Field(ge=1)
     # The window's negative items must reach this many times the baseline mean ...
     factor: float = Field(gt=1)
     # ... and number at least this many, and this share of the window's items.
@@ -138,6 +140,8 @@ class EventRules(_Frozen):
     topic_pattern: str | None = None
     # An event lists at most this many document ids (the latest); ``count`` is the full number.
     max_ids: int = Field(ge=1)
+    # The period report lists at most this many medium/high events (high ones first); counts stay exact.
+    report_events: int = Field(ge=1)
     # Bucket of the period report's chart when none is given (ISO 8601 duration).
     chart_bucket: timedelta
 

@@ -125,8 +125,8 @@ def command(paths: tuple[str, ...], window: str | None, bucket: str | None, outp
         except OSError as exc:
             raise CliError(f"--report: cannot write {report_file}: {exc.strerror or exc}") from None
     if not quiet:
-        high = sum(1 for s in period.events if s.level == "high")
-        medium = sum(1 for s in period.events if s.level == "medium")
+        high = period.event_levels.get("high", 0)
+        medium = period.event_levels.get("medium", 0)
         err.write(f"{period.public_items} public items, {period.negative} negative; events: {high} high, "
                   f"{medium} medium, {period.low_events} low; {period.warnings} warnings, {period.errors} errors"
                   + (f"; report: {report_file}" if report_file else "") + "\n")

@@ -87,6 +87,8 @@ class EventSummary(_Frozen):
     negative: int
     first_at: datetime
     last_at: datetime
+    # When it reached its highest level.
+    reached_at: datetime | None = None
     spike: bool = False
     route: str = ""
 
@@ -105,6 +107,11 @@ class PeriodReport(_Frozen):
     errors: int = 0
     bucket: timedelta
     buckets: tuple[Bucket, ...] = ()
-    # Events that reached medium or high (every one), and how many stayed low.
+    # Events that reached medium or high (at most the matrix's report_events of them, high first), and
+    # every event counted by the highest level it reached.
     events: tuple[EventSummary, ...] = ()
-    low_events: int = 0
+    event_levels: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def low_events(self) -> int:
+        return self.event_levels.get("low", 0)

@@ -77,6 +77,10 @@ class Monitor:
             raise ConfigError(f"the chart bucket must be a positive duration, not {bucket}")
         self._topic = regex.compile(rules.topic_pattern) if rules.topic_pattern else None
         self._negative_at = opinion.negative.min_probability
+        # Classes that owe no answer (无关: spam) are not grouped into events.
+        triage = opinion.triage
+        self._irrelevant = frozenset(name for name, response in triage.classes.items()
+                                     if response.deadline is None and name != triage.default) if triage else frozenset()
         self._keys: dict[tuple[str, str], KeyWindow] = {}
         # Every item in some window, oldest first, with the windows it is in (expiry in one pass).
         self._live: deque[tuple[float, tuple[KeyWindow, ...]]] = deque()
@@ -89,7 +93,7 @@ class Monitor:
         self._levels: Counter[str] = Counter()
         self._triage: Counter[str] = Counter()
         self._summaries: dict[str, EventSummary] = {}
-        self._low_events = 0
+        self._closed: Counter[str] = Counter()
         self._items = self._public = self._negative = self._warnings = self._errors = 0
         self._first: float | None = None
         # Times are shown in the offset of the stream's first timestamp (UTC when it has none).
@@ -181,7 +185,7 @@ class Monitor:
         chart[0] += 1
         chart[1] += negative
         chart[2] += report.risk.level != "none"
-        if report.triage is not None and self._is_irrelevant(report.triage):
+        if report.triage in self._irrelevant:
             return out
         bucket = int(now // self._window)
         out.extend(self._expire(now, bucket))
@@ -195,10 +199,6 @@ class Monitor:
             if change is not None:
                 out.append(change)
         return out
-
-    def _is_irrelevant(self, label: str) -> bool:
-        triage = self._opinion.triage
-        return triage is not None and triage.classes[label].deadline is None and label != triage.default
 
     def _place(self, document: Document, where: str | None, out: list[MonitorOutput]) -> float:
         """The item's time on the stream clock; a missing or late timestamp is a warning."""
@@ -242,8 +242,9 @@ class Monitor:
         topics = dict.fromkeys(f.category for f in report.findings if _in_categories(f.category, _SIGNAL_PREFIX))
         if self._topic is not None:
             for field_text in (document.title or "", document.body):
-                for match in self._topic.finditer(field_text):
-                    topics[f"#{match.group(1)}#"] = None
+                if "#" in field_text:
+                    for match in self._topic.finditer(field_text):
+                        topics[f"#{match.group(1)}#"] = None
         keys.extend(("topic", topic) for topic in topics)
         if not keys and report.risk.level != "none" and report.triage is not None \
                 and document.kind in self.rules.unnamed_topic_kinds:
@@ -255,7 +256,9 @@ class Monitor:
     def _window_of(self, by: str, topic: str, bucket: int) -> KeyWindow:
         window = self._keys.get((by, topic))
         if window is None:
-            window = KeyWindow(by=by, topic=topic, baseline_windows=self.rules.spike.baseline_windows)
+            spike = self.rules.spike
+            window = KeyWindow(by=by, topic=topic, baseline_windows=spike.thread_baseline_windows if by == "thread"
+                               else spike.baseline_windows)
             # A post's baseline starts with the post; a brand's or topic's with the stream.
             window.since = bucket if by == "thread" else self._start_bucket
             self._keys[(by, topic)] = window
@@ -317,7 +320,7 @@ class Monitor:
             window.level, window.spike, window.peak, window.max_level = rank, spike, window.count, 0
             window.held_at = now
             event = self._event(window, "opened", now, reason)
-            self._record(event, window)
+            self._record(event, window, now)
             return event
         window.peak = max(window.peak, window.count)
         if rank >= window.level:
@@ -331,7 +334,7 @@ class Monitor:
         status = "closed" if rank == 0 else ("raised" if rank > window.level else "lowered")
         window.level, window.spike = rank, spike
         event = self._event(window, status, now, reason or "窗口内已无风险内容")
-        self._record(event, window)
+        self._record(event, window, now)
         if rank == 0:
             window.event = None
         return event
@@ -358,21 +361,30 @@ class Monitor:
             return complaint.route, complaint.deadline
         return self.guard.matrix.routes[level], None  # type: ignore[index]
 
-    def _record(self, event: Event, window: KeyWindow) -> None:
+    def _record(self, event: Event, window: KeyWindow, now: float) -> None:
         """Keep what the period report lists: every event that reached medium or high, and a count of the rest."""
         if event.status == "closed":
-            if window.max_level < 2:
-                self._low_events += 1
+            self._closed[LEVELS[window.max_level]] += 1
             return
         window.max_level = max(window.max_level, window.level)
         if window.max_level < 2:
             return
         previous = self._summaries.get(event.event)
-        top = previous is None or RANK[event.level] >= RANK[previous.level]
+        if previous is None and len(self._summaries) >= self.rules.report_events:
+            # The report lists a bounded number of events (high ones first); the counts stay exact.
+            if window.max_level < 3:
+                return
+            medium = next((key for key, s in self._summaries.items() if s.level == "medium"), None)
+            if medium is None:
+                return
+            del self._summaries[medium]
+        top = previous is None or RANK[event.level] > RANK[previous.level]
+        reached = self._at(now) if top else previous.reached_at  # type: ignore[union-attr]
         self._summaries[event.event] = EventSummary(
             event=event.event, by=event.by, topic=event.topic, level=LEVELS[window.max_level],
             peak_count=window.peak, negative=max(event.negative, previous.negative if previous else 0),
-            first_at=event.first_at, last_at=event.last_at, spike=event.spike or bool(previous and previous.spike),
+            first_at=event.first_at, last_at=event.last_at, reached_at=reached,
+            spike=event.spike or bool(previous and previous.spike),
             route=event.route if top else previous.route)  # type: ignore[union-attr]
 
     # ---- the period ----------------------------------------------------------------------------------
@@ -387,8 +399,13 @@ class Monitor:
             triage=dict(self._triage), warnings=self._warnings, errors=self._errors,
             bucket=timedelta(seconds=self._bucket), buckets=buckets,
             events=tuple(sorted(self._summaries.values(), key=lambda s: (-RANK[s.level], s.first_at))),
-            low_events=self._low_events + sum(1 for w in self._keys.values()
-                                              if w.event is not None and w.max_level < 2))
+            event_levels=dict(self._event_levels()))
+
+    def _event_levels(self) -> Counter[str]:
+        """Events by the highest level they reached: the closed ones and those still open."""
+        levels = Counter(self._closed)
+        levels.update(LEVELS[w.max_level] for w in self._keys.values() if w.event is not None)
+        return levels
 
     @property
     def open_windows(self) -> int:

@@ -49,6 +49,8 @@ class KeyWindow:
     max_level: int = 0
     # When the window last met its event's level (a level is lowered a whole window later).
     held_at: float = 0.0
+    # The baseline of the current bucket, computed once per bucket.
+    _baseline: tuple | None = None
 
     def add(self, entry: Entry, bucket: int) -> None:
         self._advance(bucket)
@@ -80,6 +82,14 @@ class KeyWindow:
         self.bucket, self.bucket_count = bucket, 0
 
     def baseline(self, bucket: int) -> tuple[float, int] | None:
+        cached = self._baseline
+        if cached is not None and cached[0] == bucket:
+            return cached[1]
+        value = self._compute_baseline(bucket)
+        self._baseline = (bucket, value)
+        return value
+
+    def _compute_baseline(self, bucket: int) -> tuple[float, int] | None:
         """The mean negative count of the completed windows the baseline covers, and how many; None without one."""
         start = self.since if self.since is not None else bucket
         elapsed = min(bucket - start, self.baseline_windows)
