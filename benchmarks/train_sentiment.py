@@ -263,6 +263,71 @@ def load_corpora(data_dir: Path, supplement_path: Path = DEFAULT_OUT_DIR / SUPPL
 
 
 # --------------------------------------------------------------------------------------------------
+# Cross-corpus validation: corpora held out whole, near-duplicates of the training texts dropped
+# --------------------------------------------------------------------------------------------------
+
+#: The review category held out of training to measure reviews of an unseen kind (hotel reviews).
+HELD_OUT_CATEGORY = "酒店"
+DEFAULT_WEIBO2018 = REPO_ROOT.parent / "shared" / "data" / "realtext" / "weibo2018_train.txt"
+#: Two texts are near-duplicates when their normalized forms (letters, digits and CJK only, case-folded)
+#: are equal or share their first NEAR_DUPLICATE_PREFIX characters.
+NEAR_DUPLICATE_PREFIX = 20
+
+
+def read_category_reviews(path: Path, category: str) -> list[tuple[str, str]]:
+    """The unique reviews of one category of online_shopping_10_cats.csv, with their labels."""
+    by_text: dict[str, set[str]] = {}
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        for row in csv.DictReader(stream):
+            text = (row["review"] or "").replace("\ufeff", "").strip()
+            if text and row["cat"] == category:
+                by_text.setdefault(text, set()).add(BINARY_TO_LABEL[row["label"]])
+    return [(text, labels.pop()) for text, labels in by_text.items() if len(labels) == 1]
+
+
+def read_weibo2018(path: Path) -> list[tuple[str, str]]:
+    """dengxiuqi/weibo2018 posts (``mid,label,text``, split on the first two commas only)."""
+    posts = []
+    for line in _require(path, "weibo2018 posts").read_text(encoding="utf-8").splitlines():
+        parts = line.split(",", 2)
+        if len(parts) == 3 and parts[1] in BINARY_TO_LABEL:
+            posts.append((parts[2].strip(), BINARY_TO_LABEL[parts[1]]))
+    return posts
+
+
+def _normalized(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def drop_near_duplicates(pairs: list[tuple[str, str]], training_texts: list[str]) -> list[tuple[str, str]]:
+    """The pairs whose text is no near-duplicate of a training text (see NEAR_DUPLICATE_PREFIX)."""
+    seen = {_normalized(text) for text in training_texts}
+    prefixes = {n[:NEAR_DUPLICATE_PREFIX] for n in seen if len(n) >= NEAR_DUPLICATE_PREFIX}
+    kept = []
+    for text, label in pairs:
+        normalized = _normalized(text)
+        if normalized in seen or (len(normalized) >= NEAR_DUPLICATE_PREFIX
+                                  and normalized[:NEAR_DUPLICATE_PREFIX] in prefixes):
+            continue
+        kept.append((text, label))
+    return kept
+
+
+def cross_corpus_sets(corpora: list[Corpus], data_dir: Path, weibo2018: Path
+                      ) -> tuple[tuple[list[str], list[str], np.ndarray], dict[str, list[tuple[str, str]]]]:
+    """Training texts without the held-out category, and the held-out sets with near-duplicates dropped:
+    the held-out category's reviews, and the weibo2018 posts (a Weibo corpus the recipe never trains on)."""
+    hotel = read_category_reviews(data_dir / "online_shopping_10_cats.csv", HELD_OUT_CATEGORY)
+    hotel_texts = {text for text, _ in hotel}
+    texts, labels, weights = training_set(corpora, DOMAIN_WEIGHT, splits=("train", "validation", "test"))
+    keep = [i for i, text in enumerate(texts) if text not in hotel_texts]
+    texts, labels, weights = [texts[i] for i in keep], [labels[i] for i in keep], weights[keep]
+    held_out = {f"{HELD_OUT_CATEGORY} reviews (category held out)": drop_near_duplicates(hotel, texts),
+                "weibo2018 posts (corpus held out)": drop_near_duplicates(read_weibo2018(weibo2018), texts)}
+    return (texts, labels, weights), held_out
+
+
+# --------------------------------------------------------------------------------------------------
 # Metrics (shared with evaluate_sentiment.py)
 # --------------------------------------------------------------------------------------------------
 
