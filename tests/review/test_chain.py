@@ -141,8 +141,13 @@ def test_prune_leaves_an_anchor_and_the_chain_still_verifies(filled):
     sub = filled.submit("新稿件", author="王芳")
     assert sub.id == "S4"
     assert filled.verify().ok
-    # Deleting the record right after the prune is still found.
-    _sql(filled, "DELETE FROM review_records WHERE seq = 7")
+    # A second prune removes the first prune record too; its own record anchors the chain.
+    again = filled.prune(datetime.now(timezone.utc) + timedelta(seconds=1))
+    assert again is not None and (again.first_seq, again.last_seq) == (7, 8)
+    assert [r.kind for r in filled.log()] == ["prune"] and filled.verify().ok
+    # Deleting the record right after a prune is still found.
+    filled.submit("又一篇", author="王芳")
+    _sql(filled, "DELETE FROM review_records WHERE seq = 10")
     assert not filled.verify().ok
 
 

@@ -420,7 +420,7 @@ class ReviewTrail:
             count = 0
             last_hash = ""
             for row in self.store.rows(connection=tx.connection):
-                if row.kind == "prune" or datetime.fromisoformat(row.created_at) >= before:
+                if datetime.fromisoformat(row.created_at) >= before:
                     break
                 first = row.seq if first is None else first
                 last, last_hash = row.seq, row.hash
