@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from .app import create_app
 
 
 def openapi_text() -> str:
-    app = create_app(token="")
-    return json.dumps(app.openapi(), ensure_ascii=False, indent=2) + "\n"
+    """The document of a server with a review trail (so the review routes are in it)."""
+    from ..guard import load
+    from ..review import ReviewTrail
+
+    guard = load()
+    with tempfile.TemporaryDirectory() as folder:
+        trail = ReviewTrail(Path(folder) / "openapi.db", guard=guard)
+        try:
+            return json.dumps(create_app(guard, trail, token="").openapi(), ensure_ascii=False, indent=2) + "\n"
+        finally:
+            trail.close()
 
 
 def main(argv: list[str] | None = None) -> None:
