@@ -63,10 +63,14 @@ def _server_class():
                    "(default: the environment's CONTENTGUARD_TOKEN; none when unset).")
 @click.option("--limits", "limits_file", type=click.Path(exists=True, dir_okay=False), default=None, metavar="FILE",
               help="Request limits (body size, batch size, text length, timeouts) replacing the shipped ones.")
+@click.option("--db", default=None, metavar="URL",
+              help="The review trail's database (a SQLite file or a SQLAlchemy URL; default: the configuration's "
+                   "review.db): adds the review routes and the page's queue.")
 @click.option("--access-log/--no-access-log", default=True, show_default=True,
               help="One JSON line per request on stderr: ids, sizes, decisions and content hashes, never text.")
 def command(host: str, port: int, workers: int, token_file: str | None, limits_file: str | None,
-            access_log: bool, packs: tuple[str, ...], rules_dir: str | None, config_file: str | None) -> None:
+            db: str | None, access_log: bool, packs: tuple[str, ...], rules_dir: str | None,
+            config_file: str | None) -> None:
     """Serve the HTTP API (POST /v1/check, GET /v1/rules, /healthz, /metrics) and the review page at /.
 
     Stops cleanly on SIGTERM or Ctrl-C: requests in flight are answered first.
@@ -74,7 +78,7 @@ def command(host: str, port: int, workers: int, token_file: str | None, limits_f
     try:
         import uvicorn
 
-        from ..serve.app import OPTIONS_ENV, app_from_env, create_app
+        from ..serve.app import OPTIONS_ENV, app_from_env, create_app, open_store
         from ..serve.limits import load_limits
     except ImportError as exc:
         raise CliError(f"contentguard serve needs the 'serve' extra (pip install 'contentguard[serve]'): {exc}") \
@@ -88,10 +92,13 @@ def command(host: str, port: int, workers: int, token_file: str | None, limits_f
     # Compiled here first, so a bad configuration stops the command with one message (exit 2).
     guard = load_guard(packs, rules_dir, config_file)
     options = {"packs": list(packs), "rules_dir": rules_dir, "config_file": config_file, "limits": limits_file,
-               "token_file": os.path.abspath(token_file) if token_file else None}
+               "token_file": os.path.abspath(token_file) if token_file else None, "db": db}
     try:
-        app = create_app(guard, limits=limits, token_file=token_file) if workers == 1 else None
-    except ValueError as exc:
+        store = open_store(guard, db)  # opened here first: a bad database stops the command (exit 2)
+        if workers > 1 and store is not None:
+            store.close()  # each worker opens its own
+        app = create_app(guard, store, limits=limits, token_file=token_file) if workers == 1 else None
+    except (ValueError, ContentGuardError) as exc:
         raise CliError(str(exc)) from None
     log_config = _access_log_config("INFO" if access_log else "WARNING")
     settings = {"host": host, "port": port, "log_config": log_config, "access_log": False,
@@ -99,7 +106,8 @@ def command(host: str, port: int, workers: int, token_file: str | None, limits_f
                 "timeout_graceful_shutdown": int(limits.graceful_shutdown_seconds), "server_header": False}
     click.echo(json.dumps({"event": "start", "url": f"http://{host}:{port}", "workers": workers,
                            "ruleset": guard.ruleset.model_dump(mode="json"),
-                           "token": bool(token_file or os.environ.get("CONTENTGUARD_TOKEN"))}), err=True)
+                           "token": bool(token_file or os.environ.get("CONTENTGUARD_TOKEN")),
+                           "review": store is not None}), err=True)
     if app is not None:
         _server_class()(uvicorn.Config(app, **settings)).run()
     else:

@@ -160,8 +160,9 @@ def run_check(guard: Guard, metrics: Metrics, request: Request, documents: Seque
 
 def api_router(guard: Guard, limits: Limits, metrics: Metrics) -> APIRouter:
     router = APIRouter()
-    _, check_request = request_models(limits)
+    document_model, check_request = request_models(limits)
     router.check_request = check_request  # type: ignore[attr-defined]  # its schema goes into the OpenAPI
+    router.document_model = document_model  # type: ignore[attr-defined]  # the review routes take it too
     info = guard.ruleset
     head = (f'{{"ruleset_hash":{json.dumps(info.hash)},"ruleset_version":{json.dumps(info.version)},').encode()
     rules = [RuleSummary(id=c.rule.id, pack=c.pack, enabled=c.rule.enabled, kind=c.rule.kind,
@@ -191,8 +192,12 @@ def api_router(guard: Guard, limits: Limits, metrics: Metrics) -> APIRouter:
             documents = [to_document(item) for item in body.documents]
         else:
             documents = [Document(body=body.text) if body.text is not None else to_document(body.document)]
-        # The check holds the GIL for a millisecond or two: a thread keeps the event loop answering meanwhile.
-        reports = await run_in_threadpool(run_check, guard, metrics, request, documents)
+        if len(documents) == 1:
+            # One document is a millisecond or two of work: done at once, without a hop to a thread.
+            reports = run_check(guard, metrics, request, documents)
+        else:
+            # A batch may take a while: a thread keeps the event loop answering other clients meanwhile.
+            reports = await run_in_threadpool(run_check, guard, metrics, request, documents)
         if body.documents is not None:
             payload = b'"reports":[' + b",".join(r.model_dump_json().encode() for r in reports) + b"]}"
         else:

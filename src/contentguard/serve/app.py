@@ -7,6 +7,7 @@ one mutable thing and belong to the process. Errors of every kind answer one JSO
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -18,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..errors import ConfigError
 from ..guard import Guard, load
 from .api import api_router
 from .limits import Limits, load_limits
@@ -34,7 +36,7 @@ _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [p for p in loc if p != "body"] if loc and loc[0] == "body" else list(loc)
+    parts = list(loc[1:]) if loc and loc[0] == "body" else list(loc)  # FastAPI puts "body" first
     name = ""
     for part in parts:
         if isinstance(part, int):
@@ -103,7 +105,18 @@ def create_app(guard: Guard | None = None, store: Any = None, *, limits: Limits 
     app.state.metrics = metrics
     router = api_router(guard, limits, metrics)
     app.include_router(router)
-    _document_openapi(app, router.check_request)
+    request_models = [router.check_request]
+    if importlib.util.find_spec(f"{__package__.rpartition('.')[0]}.monitor") is not None:
+        from .monitor import monitor_router
+
+        watch = monitor_router(guard, limits, metrics, router.document_model)
+        app.include_router(watch)
+        request_models.append(watch.monitor_request)
+    _document_openapi(app, request_models)
+    if store is not None:
+        from .review import review_router
+
+        app.include_router(review_router(store, limits, router.document_model))
 
     from .page import page_router, static_files
 
@@ -145,18 +158,19 @@ def warm_up(guard: Guard) -> None:
     guard.check("\n".join(parts) or "预热")
 
 
-def _document_openapi(app: FastAPI, check_request: type) -> None:
-    """Add the check request's schema (read by the route itself, for speed) and the bearer scheme."""
+def _document_openapi(app: FastAPI, request_models: list[type]) -> None:
+    """Add the request schemas the routes read themselves (for speed) and the bearer scheme."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = generate()
-            request_schema = check_request.model_json_schema(ref_template="#/components/schemas/{model}")
             components = schema.setdefault("components", {})
             schemas = components.setdefault("schemas", {})
-            schemas.update(request_schema.pop("$defs", {}))
-            schemas["CheckRequest"] = request_schema
+            for model in request_models:
+                request_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                schemas.update(request_schema.pop("$defs", {}))
+                schemas[model.__name__] = request_schema
             components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
             schema["security"] = [{"bearer": []}]
             schema["paths"]["/healthz"]["get"]["security"] = []
@@ -167,10 +181,30 @@ def _document_openapi(app: FastAPI, check_request: type) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def open_store(guard: Guard, db: str | None = None) -> Any:
+    """The review trail of ``db`` (a SQLite file or a SQLAlchemy URL), else of the configuration's
+    ``review.db``; None when neither names one. Policy and signing key come from the configuration."""
+    cfg = guard.config
+    settings = getattr(cfg, "review", None)
+    if db is None and settings is not None and settings.db:
+        db = settings.db if "://" in settings.db else str(cfg.path(settings.db))
+    if db is None:
+        return None
+    try:
+        from ..review import ReviewTrail
+    except ImportError as exc:
+        raise ConfigError(f"a review database was given ({db}) but the review trail cannot load: {exc}") from None
+
+    policy = str(cfg.path(settings.policy)) if settings is not None and settings.policy else None
+    key = str(cfg.path(settings.key_file)) if settings is not None and settings.key_file else None
+    return ReviewTrail(db, guard=guard, policy=policy, key=key)
+
+
 def app_from_env() -> FastAPI:
     """The app a worker process of ``contentguard serve --workers N`` builds (uvicorn's factory)."""
     options = json.loads(os.environ.get(OPTIONS_ENV, "{}"))
     from ..cli import load_guard
 
     guard = load_guard(tuple(options.get("packs", ())), options.get("rules_dir"), options.get("config_file"))
-    return create_app(guard, limits=load_limits(options.get("limits")), token_file=options.get("token_file"))
+    return create_app(guard, open_store(guard, options.get("db")), limits=load_limits(options.get("limits")),
+                      token_file=options.get("token_file"))

@@ -23,10 +23,12 @@ class Limits(BaseModel):
     max_body_bytes: int = Field(ge=1)
     max_batch: int = Field(ge=1)
     max_text_chars: int = Field(ge=1)
+    max_monitor_items: int = Field(ge=1)
     body_timeout_seconds: float = Field(gt=0)
     max_concurrency: int = Field(ge=1)
     keep_alive_seconds: float = Field(gt=0)
     graceful_shutdown_seconds: float = Field(ge=0)
+    review_queue_shown: int = Field(ge=1)
     latency_buckets: tuple[float, ...] = Field(min_length=1)
 
     @field_validator("latency_buckets")

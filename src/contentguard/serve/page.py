@@ -80,6 +80,8 @@ def page_router(guard: Guard, store: Any, limits: Limits, token: str | None) -> 
             "max_chars": limits.max_text_chars, "field_labels": FIELDS, "review_enabled": store is not None}
 
     def render(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+        if store is not None:
+            context["queue"] = store.queue()[:limits.review_queue_shown]
         return templates.TemplateResponse(request, "index.html", {**base, **context}, status_code=status)
 
     @router.get("/", response_class=HTMLResponse)
