@@ -107,6 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     print(line("the rule as shipped (sentences, exemptions)", dev_labels, flagged.astype(float), 0.5)
           .replace("thr 0.50", f"thr {rule.threshold:.2f}"))
     print(f"{'':<44} ECE {calibration(dev_labels, scores)['ece']:.4f} (whole comment, 10 bins)")
+    for name, packs in (("abuse pack without the model rule", {"disable_rules": [RULE_ID]}), ("abuse pack", {})):
+        pack_guard = contentguard.load(packs=["abuse"], config=packs)
+        any_abuse = np.array([any(f.category.split(".")[0] == "abuse" for f in r.findings) for r in
+                              pack_guard.check_batch([{"body": text, "kind": "comment"} for text in dev_texts])])
+        shown = line(f"{name} (any abuse finding)", dev_labels, any_abuse.astype(float), 0.5)
+        print(shown.replace("thr 0.50", "        "))
     if not args.skip_baseline:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression

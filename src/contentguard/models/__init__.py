@@ -15,7 +15,19 @@ Loading: :func:`~contentguard.models.artifact.read_artifact` verifies everything
 
 Predicting: every predictor follows :class:`Predictor`: ``labels`` and ``predict_proba(texts)``, a
 pure function of a batch of texts returning an ``(n_texts, n_labels)`` float array (rows sum to one).
-The sentiment model (:class:`contentguard.models.sentiment.SentimentModel`) is one.
+The sentiment model (:class:`contentguard.models.sentiment.SentimentModel`) is one;
+:class:`contentguard.models.linear.LinearTextModel` is the ready-made one for any new binary or multi-class
+text model (offensive language, context): TF-IDF over :class:`contentguard.models.features.TextFeaturizer`
+features (character n-grams, optional jieba words / bigrams, cue tokens from a checksummed cue file) times
+stored coefficients. To ship one::
+
+    featurizer = TextFeaturizer(TextFeatureSettings(char_ngram_max=4)).fit(train_texts)
+    classifier = LogisticRegression(...).fit(featurizer.transform(train_texts), labels)   # scikit-learn
+    LinearTextModel.save("models/<name>", name="<name>", version="1.0", labels=("no", "yes"),
+                         featurizer=featurizer, coefficients=classifier.coef_.T, intercepts=classifier.intercept_)
+    # + models/<name>/MODEL_CARD.md, then: load_model("<name>").predict_proba(texts)
+
+A pack rule of kind ``model`` (``contentguard.engine.kinds.model``) uses a shipped model by name.
 
 Evaluating: :mod:`contentguard.models.evaluate` (precision / recall / F1 / accuracy, calibration,
 threshold for a target precision), shared by benchmarks/ and tests.
