@@ -45,7 +45,9 @@ from pathlib import Path
 import contentguard
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
+# ../shared/data beside the repository (a worktree one level deeper looks one level further up).
+DEFAULT_DATA = next((p for p in (REPO_ROOT.parent / "shared" / "data", REPO_ROOT.parent.parent / "shared" / "data")
+                     if p.is_dir()), REPO_ROOT.parent / "shared" / "data")
 SAMPLE_DIR = REPO_ROOT / "tests" / "data" / "real_sample"
 SEED = 8
 WINDOW = 30  # characters kept on each side of a hit in a labelled snippet
