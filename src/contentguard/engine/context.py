@@ -77,8 +77,9 @@ class Cue(_Frozen):
     def _one_test(self) -> Cue:
         if bool(self.pattern) == bool(self.pos):
             raise ValueError("give exactly one of 'pattern' or 'pos'")
-        if self.pos and self.where not in ("before", "after"):
-            raise ValueError("a 'pos' cue looks at the word right 'before' or 'after' the hit")
+        if self.pos and self.where not in ("before", "after", "clause"):
+            raise ValueError("a 'pos' cue looks at the word right 'before' or 'after' the hit, or at any other "
+                             "word of its 'clause'")
         for value in (self.pattern, self.hit):
             if value is not None:
                 try:
@@ -166,6 +167,11 @@ class _Tagger:
             rest = [p for p in pairs[1:]]
             return rest[0].flag if rest else ""
         return pairs[0].flag
+
+    @classmethod
+    def tags(cls, text: str) -> set[str]:
+        # words of two or more characters: jieba tags many single characters as names (锡 ns)
+        return {p.flag for p in cls.get().lcut(text, HMM=False) if len(p.word.strip()) >= 2}
 
     @classmethod
     def last(cls, text: str) -> str:
@@ -283,6 +289,8 @@ class ContextStage:
             "clause": fold(text[clause_start:clause_end]),
             "sentence": fold(text[sentence_start:sentence_end]),
             "hit": fold(finding.text),
+            "clause-before": fold(text[clause_start:start]),
+            "clause-after": fold(text[end:clause_end]),
         }
         score = family.prior
         fired: list[tuple[float, Cue]] = []
@@ -292,12 +300,16 @@ class ContextStage:
             if pattern is not None:
                 found = pattern.search(views[cue.where]) is not None
             else:
-                subject = views[cue.where]
-                if not subject:
-                    continue
-                tag = (_Tagger.following(views["hit"], subject) if cue.where == "after"
-                       else _Tagger.last(subject))
-                found = any(tag.startswith(prefix) for prefix in cue.pos)
+                if cue.where == "clause":  # any word of the clause but the hit's own
+                    tags = _Tagger.tags(views["clause-before"]) | _Tagger.tags(views["clause-after"])
+                    found = any(tag.startswith(prefix) for tag in tags for prefix in cue.pos)
+                else:
+                    subject = views[cue.where]
+                    if not subject:
+                        continue
+                    tag = (_Tagger.following(views["hit"], subject) if cue.where == "after"
+                           else _Tagger.last(subject))
+                    found = any(tag.startswith(prefix) for prefix in cue.pos)
             if found:
                 score += cue.weight
                 fired.append((cue.weight, cue))
