@@ -311,7 +311,7 @@ class Guard:
             matched.append(self._matcher.scan(document, self._normalized_fields(document)))
         if self._models:  # the `model` rules: one pass over the whole batch per model
             matched = self._models.run(documents, matched)
-        matched = [None if found is None or document is None else (self._context.apply(document, found[0]), found[1])
+        matched = [None if found is None or document is None else (*self._context.decide(document, found[0]), found[1])
                    for document, found in zip(documents, matched, strict=True)]
 
         sentiments: list[Sentiment | None] = [None] * len(documents)
@@ -333,13 +333,14 @@ class Guard:
             if document is None:
                 reports.append(self._error_report(problem))
                 continue
-            findings, errors = result
+            findings, context_dropped, errors = result
             if sentiment_error is not None:
                 errors = [*errors, sentiment_error]
             risk, decision, (triage, deadline) = self._matrix.assess_response(
                 document, findings, sentiment, self._config.platform_weights)
             reports.append(Report(id=document.id, kind=document.kind, platform=document.platform,
                                   voice=document.speaker, decision=decision, findings=tuple(findings),
+                                  context_dropped=tuple(context_dropped),
                                   errors=tuple(errors), risk=risk, sentiment=sentiment, ruleset=self._info,
                                   triage=triage, deadline=deadline))
         return reports

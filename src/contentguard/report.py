@@ -117,6 +117,9 @@ class Report(_Frozen):
     voice: Voice | None = None
     decision: Decision
     findings: tuple[Finding, ...] = ()
+    # Hits the context stage judged harmless here (an ordinal, a name, a question, a quote …), each with
+    # its context and reason: not findings, not graded, but never hidden.
+    context_dropped: tuple[Finding, ...] = ()
     errors: tuple[ReportError, ...] = ()
     risk: Risk
     sentiment: Sentiment | None = None

@@ -7,22 +7,38 @@
    advertisement (it carries a finding of a category listed under ``voice.advertiser_categories``
    in ``rules/context.yaml``, e.g. spam) also answers to the rules that judge the "advertiser".
 
+2. **What the words do.** A hit of an ambiguous family (absolute and comparative terms, medical
+   words, money figures, sensitive-topic words, violent words, insults) is weighed by the words
+   around it: cues on either side (regular expressions on the folded text, or the part of speech of
+   the neighbouring word from ``jieba.posseg``) add to or take from the family's prior. The score
+   (0-1) is the probability that the hit claims, promotes, threatens or insults rather than only
+   occurs; it scales the finding's confidence (and so the likelihood on the risk matrix). Below the
+   family's ``drop_below`` the finding leaves the report's findings for ``Report.context_dropped``,
+   with its reason, so it stays countable; below ``review_below`` it is kept with a lowered confidence.
+   The hit keeps its exact span either way.
+
 Everything this stage decides with — categories, cue words, thresholds — is data in
 ``rules/context.yaml``; nothing here names a word.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import logging
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
+import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..document import Document
 from ..errors import ConfigError
+from ..normalize import fold
 from ..packs import ALL_VOICES, Pack, RuleVoice
-from ..report import Finding
+from ..report import Finding, FindingContext
 from ..yamlio import load_yaml
 
 
@@ -35,9 +51,76 @@ class VoiceSettings(_Frozen):
     advertiser_categories: tuple[str, ...] = ()
 
 
+Where = Literal["before", "after", "clause", "sentence", "hit"]
+
+
+class Cue(_Frozen):
+    """One piece of evidence about what the words around a hit do.
+
+    ``pattern`` is a regular expression searched in the folded text ``where`` says: the clause before
+    the hit (``before``, anchor with ``$`` for "right before"), the clause after it (``after``,
+    anchor with ``^``), the whole clause or sentence, or the hit itself. ``pos`` names part-of-speech
+    tag prefixes (jieba's: v verb, d adverb, nr person, ns place, nt organization …) of the word
+    right after (``where: after``) or right before (``where: before``) the hit. ``hit`` restricts the
+    cue to hits whose text matches. ``weight`` is added to the family's prior.
+    """
+
+    label: str
+    weight: float = Field(ge=-1, le=1)
+    where: Where = "clause"
+    pattern: str | None = None
+    pos: tuple[str, ...] = ()
+    hit: str | None = None
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Cue:
+        if bool(self.pattern) == bool(self.pos):
+            raise ValueError("give exactly one of 'pattern' or 'pos'")
+        if self.pos and self.where not in ("before", "after", "clause"):
+            raise ValueError("a 'pos' cue looks at the word right 'before' or 'after' the hit, or at any other "
+                             "word of its 'clause'")
+        for value in (self.pattern, self.hit):
+            if value is not None:
+                try:
+                    regex.compile(value)
+                except regex.error as exc:
+                    raise ValueError(f"invalid regex {value!r}: {exc}") from exc
+        return self
+
+
+class Family(_Frozen):
+    """An ambiguous family of rules and the cues that decide what its words do."""
+
+    name: str
+    rules: tuple[str, ...] = Field(min_length=1)  # rule ids or globs
+    # What a hit of the family does when it counts: claim, promote, threaten, insult …
+    label: str
+    prior: float = Field(0.7, ge=0, le=1)
+    # Below drop_below the finding is dropped (kept in Report.context_dropped); below review_below
+    # it is kept with its confidence scaled by the score.
+    drop_below: float = Field(0.35, ge=0, le=1)
+    review_below: float = Field(0.6, ge=0, le=1)
+    # A family of proposals (productive forms): its hit yields to a finding of another rule of the same
+    # top-level category at the same place, which already says it.
+    yields: bool = False
+    cues: tuple[Cue, ...] = ()
+
+
 class ContextSettings(_Frozen):
     version: str = "1"
     voice: VoiceSettings = VoiceSettings()
+    families: tuple[Family, ...] = ()
+    # How many characters of the clause on each side a cue looks at.
+    window: int = Field(20, ge=1)
+
+    @field_validator("families")
+    @classmethod
+    def _unique(cls, value):
+        names = [family.name for family in value]
+        if len(names) != len(set(names)):
+            raise ValueError("family names must be unique")
+        return value
 
     @classmethod
     def from_file(cls, path: Path) -> ContextSettings:
@@ -52,27 +135,190 @@ class ContextSettings(_Frozen):
             raise ConfigError(f"{path}: invalid context settings: {problems}") from None
 
 
+_CLAUSE_BREAKS = regex.compile(r"[。，,！!？?；;：:\n]")
+_SENTENCE_ENDS = regex.compile(r"[。！!？?；;\n]")
+
+
+class _Tagger:
+    """jieba.posseg, built once per process on first use; never pickled."""
+
+    _lock = threading.Lock()
+    _tokenizer = None
+
+    @classmethod
+    def get(cls):
+        if cls._tokenizer is None:
+            with cls._lock:
+                if cls._tokenizer is None:
+                    import jieba
+                    import jieba.posseg
+
+                    jieba.setLogLevel(logging.WARNING)
+                    cls._tokenizer = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+        return cls._tokenizer
+
+    @classmethod
+    def following(cls, hit: str, after: str) -> str:
+        """The tag of the word the hit opens (最美: a) or, when the hit is a word of its own, of the next word."""
+        pairs = [p for p in cls.get().lcut((hit + after)[:16], HMM=False) if p.word.strip()]
+        if not pairs:
+            return ""
+        if pairs[0].word == hit or len(pairs[0].word) < len(hit):
+            rest = [p for p in pairs[1:]]
+            return rest[0].flag if rest else ""
+        return pairs[0].flag
+
+    @classmethod
+    def tags(cls, text: str) -> set[str]:
+        # words of two or more characters: jieba tags many single characters as names (锡 ns)
+        return {p.flag for p in cls.get().lcut(text, HMM=False) if len(p.word.strip()) >= 2}
+
+    @classmethod
+    def last(cls, text: str) -> str:
+        pairs = [p for p in cls.get().lcut(text[-12:], HMM=False) if p.word.strip()]
+        return pairs[-1].flag if pairs else ""
+
+
+class _CompiledFamily:
+    def __init__(self, family: Family):
+        self.family = family
+        self.cues = tuple((cue, regex.compile(cue.pattern) if cue.pattern else None,
+                           regex.compile(cue.hit) if cue.hit else None) for cue in family.cues)
+
+    def __getstate__(self):
+        return {"family": self.family}
+
+    def __setstate__(self, state):
+        self.__init__(state["family"])
+
+
 class ContextStage:
     """Compiled once from the packs and the context settings; immutable and picklable."""
 
     def __init__(self, packs: Iterable[Pack], settings: ContextSettings | None = None):
         self.settings = settings or ContextSettings()
+        packs = list(packs)
         self._voices: Mapping[str, frozenset[RuleVoice]] = {
             rule.id: frozenset(rule.voices or pack.voices or ALL_VOICES) for pack in packs for rule in pack.rules}
         self._advertiser_categories = frozenset(self.settings.voice.advertiser_categories)
+        families = [_CompiledFamily(f) for f in self.settings.families]
+        # Each rule belongs to the first family that names it.
+        self._family_of: dict[str, _CompiledFamily] = {}
+        for rule_id in self._voices:
+            for compiled in families:
+                if any(fnmatch.fnmatchcase(rule_id, glob) for glob in compiled.family.rules):
+                    self._family_of[rule_id] = compiled
+                    break
 
     def voices_of(self, rule_id: str) -> frozenset[RuleVoice]:
         return self._voices.get(rule_id, frozenset(ALL_VOICES))
 
+    def family_of(self, rule_id: str) -> str | None:
+        compiled = self._family_of.get(rule_id)
+        return compiled.family.name if compiled else None
+
     def apply(self, document: Document, findings: Sequence[Finding]) -> list[Finding]:
-        """The findings that stand in this document's voice, each marked with that voice."""
+        """The findings that stand (see :meth:`decide`)."""
+        return self.decide(document, findings)[0]
+
+    def decide(self, document: Document, findings: Sequence[Finding]) -> tuple[list[Finding], list[Finding]]:
+        """The findings that stand in this document's voice and context, and those the context dropped.
+
+        Findings of rules that do not judge the document's voice are not findings at all and are in
+        neither list; findings the context dropped carry their ``context`` (label, score, reason).
+        """
         speaker = document.speaker
         advertises = speaker == "public" and any(
             f.category.split(".", 1)[0] in self._advertiser_categories
             and speaker in self.voices_of(f.rule_id) for f in findings)
-        kept = []
+        texts = dict(document.fields())
+        kept: list[Finding] = []
+        dropped: list[Finding] = []
         for finding in findings:
             voices = self.voices_of(finding.rule_id)
-            if speaker in voices or (advertises and "advertiser" in voices):
-                kept.append(finding if finding.voice == speaker else finding.model_copy(update={"voice": speaker}))
-        return kept
+            if not (speaker in voices or (advertises and "advertiser" in voices)):
+                continue
+            update: dict = {"voice": speaker}
+            compiled = self._family_of.get(finding.rule_id)
+            if compiled is not None:
+                context = self._weigh(compiled, texts.get(finding.field, ""), finding)
+                update["context"] = context
+                family = compiled.family
+                if context.score < family.drop_below:
+                    dropped.append(finding.model_copy(update=update))
+                    continue
+                if context.score < family.review_below:
+                    update["confidence"] = round(finding.confidence * max(context.score, 0.05), 4)
+            kept.append(finding.model_copy(update=update))
+        return self._yield_overlaps(kept, dropped)
+
+    def _yield_overlaps(self, kept: list[Finding], dropped: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+        def yields(finding: Finding) -> bool:
+            compiled = self._family_of.get(finding.rule_id)
+            return compiled is not None and compiled.family.yields
+
+        if not any(yields(f) for f in kept):
+            return kept, dropped
+        standing = []
+        for finding in kept:
+            top = finding.category.split(".", 1)[0]
+            cover = next((other for other in kept if other is not finding and not yields(other)
+                          and other.field == finding.field and other.category.split(".", 1)[0] == top
+                          and other.start < finding.end and finding.start < other.end), None)
+            if yields(finding) and cover is not None:
+                context = finding.context or FindingContext(label="covered", score=0.0)
+                dropped.append(finding.model_copy(update={"context": context.model_copy(update={
+                    "label": "covered", "reason": f"{context.reason}; said already by {cover.rule_id}"})}))
+            else:
+                standing.append(finding)
+        return standing, dropped
+
+    def _weigh(self, compiled: _CompiledFamily, text: str, finding: Finding) -> FindingContext:
+        family = compiled.family
+        window = self.settings.window
+        start, end = finding.start, finding.end
+        clause_start = max((m.end() for m in _CLAUSE_BREAKS.finditer(text, 0, start)), default=0)
+        stop = _CLAUSE_BREAKS.search(text, end)
+        clause_end = stop.start() if stop else len(text)
+        sentence_start = max((m.end() for m in _SENTENCE_ENDS.finditer(text, 0, start)), default=0)
+        stop = _SENTENCE_ENDS.search(text, end)
+        sentence_end = stop.end() if stop else len(text)
+        views = {
+            "before": fold(text[max(clause_start, start - window):start]),
+            "after": fold(text[end:min(clause_end, end + window)]),
+            "clause": fold(text[clause_start:clause_end]),
+            "sentence": fold(text[sentence_start:sentence_end]),
+            "hit": fold(finding.text),
+            "clause-before": fold(text[clause_start:start]),
+            "clause-after": fold(text[end:clause_end]),
+        }
+        score = family.prior
+        fired: list[tuple[float, Cue]] = []
+        for cue, pattern, hit_pattern in compiled.cues:
+            if hit_pattern is not None and not hit_pattern.search(views["hit"]):
+                continue
+            if pattern is not None:
+                found = pattern.search(views[cue.where]) is not None
+            else:
+                if cue.where == "clause":  # any word of the clause but the hit's own
+                    tags = _Tagger.tags(views["clause-before"]) | _Tagger.tags(views["clause-after"])
+                    found = any(tag.startswith(prefix) for tag in tags for prefix in cue.pos)
+                else:
+                    subject = views[cue.where]
+                    if not subject:
+                        continue
+                    tag = (_Tagger.following(views["hit"], subject) if cue.where == "after"
+                           else _Tagger.last(subject))
+                    found = any(tag.startswith(prefix) for prefix in cue.pos)
+            if found:
+                score += cue.weight
+                fired.append((cue.weight, cue))
+        score = min(1.0, max(0.0, score))
+        label = family.label if score >= family.drop_below else "occurs"
+        negative = [pair for pair in fired if pair[0] < 0]
+        if negative and score < family.review_below:
+            label = min(negative, key=lambda pair: pair[0])[1].label
+        reason = "; ".join(f"{c.label} ({w:+.2f}){': ' + c.reason if c.reason else ''}" for w, c in fired)
+        return FindingContext(label=label, score=round(score, 4), confidence_before=finding.confidence,
+                              reason=f"{family.name}: prior {family.prior:.2f}" + (f"; {reason}" if reason else "")
+                              + f" → {score:.2f}", cues=tuple(c.label for _, c in fired))

@@ -1,0 +1,139 @@
+"""What the words do: the context stage decides claim / promote / threaten / insult vs only-occurs."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import contentguard
+from contentguard.engine.context import ContextSettings, ContextStage
+from contentguard.errors import ConfigError
+from contentguard.packs import load_pack_source
+from contentguard.resources import data_dir
+
+
+def _found(guard, text, prefix=""):
+    report = guard.check(text)
+    return [f for f in report.findings if f.rule_id.startswith(prefix)], report
+
+
+@pytest.mark.parametrize("text, label", [
+    ("韭菜用什么肥料长得最好？", "question"),
+    ("德阳市第一幼儿园举行开学典礼", "name"),
+    ("建议开封后最好冷藏保存，你最好先试穿", None),
+    ("这件风衣最大的好处在于短款且收腰的设计", "self-comparison"),
+    ("12月50ETF遭遇年度最大赎回", None),
+    ("这不是最好的时代，但我们在努力", None),
+    ("采用100%纯棉面料，柔软透气", "composition"),
+    ("任何宣称“根治”“永不复发”的牙周治疗广告都不可信", None),
+])
+def test_words_that_only_occur_are_not_claims(default_guard, text, label):
+    findings, report = _found(default_guard, text, "advertising/")
+    assert findings == [], findings
+    if label is not None:
+        assert label in {f.context.label for f in report.context_dropped}
+
+
+@pytest.mark.parametrize("text, word", [
+    ("这款连衣裙是今夏最美的单品", "最"),
+    ("最吸睛的撞色设计，上身超显瘦", "最"),
+    ("这款面霜最适合干皮的你", "最"),
+    ("展示了最具个性时尚的风格魅力", "最"),
+    ("经典百搭的卫衣绝对是秋季首选", "绝对"),
+    ("垂感极佳的麻纱面料，上身显瘦", "极佳"),
+    ("我们是全国第一家通过认证的门店", "全国第一家"),
+    ("全网最低价，错过等一年", "全网最低"),
+])
+def test_claims_stand_with_their_exact_span_and_context(default_guard, text, word):
+    findings, _ = _found(default_guard, text, "advertising/")
+    assert word in {f.text for f in findings}
+    for finding in findings:
+        assert text[finding.start:finding.end] == finding.text
+        assert finding.context is not None and finding.context.label == "claim"
+        assert finding.context.reason and 0.0 <= finding.context.score <= 1.0
+
+
+def test_a_dropped_hit_is_kept_countable_with_its_reason(default_guard):
+    text = "德阳市第一幼儿园举行开学典礼"
+    report = default_guard.check(text)
+    (dropped,) = [f for f in report.context_dropped if f.rule_id == "advertising/absolute-terms"]
+    assert dropped.text == text[dropped.start:dropped.end] == "第一"
+    assert dropped.context.label == "name" and "name" in dropped.context.cues
+    assert dropped.context.confidence_before == 1.0 and "→" in dropped.context.reason
+    assert report.decision == "pass"
+    again = contentguard.Report.model_validate_json(report.model_dump_json())
+    assert again.context_dropped == report.context_dropped
+
+
+def test_a_weak_context_lowers_the_likelihood_not_the_span():
+    pack = {"pack": "demo", "rules": [{"id": "demo/word", "kind": "lexicon", "category": "demo", "severity": 3,
+                                       "message": "{match}", "terms": ["甲乙"]}]}
+    settings = ContextSettings.model_validate({"families": [{
+        "name": "demo", "label": "claim", "rules": ["demo/*"], "prior": 0.5, "drop_below": 0.3, "review_below": 0.6,
+        "cues": [{"label": "asked", "where": "sentence", "pattern": "[?？]", "weight": -0.3}]}]})
+    (loaded,) = load_pack_source(pack)
+    stage = ContextStage([loaded], settings)
+    guard = contentguard.load(packs=[pack])
+    document = contentguard.Document(body="甲乙很好")
+    found = guard.check(document).findings
+    kept, dropped = stage.decide(document, found)
+    (finding,) = kept
+    assert finding.text == "甲乙" and finding.context.score == 0.5 and finding.confidence == 0.5
+    document = contentguard.Document(body="甲乙很好吗？")
+    kept, dropped = stage.decide(document, guard.check(document).findings)
+    assert kept == [] and dropped[0].context.label == "asked" and dropped[0].context.score == 0.2
+
+
+@pytest.mark.parametrize("text", [
+    "我要炸了，今天的作业写不完",
+    "哈哈哈怕是要打死你了233333",
+    "特别讨厌别人说河南人偷井盖之类的",
+    "你骂别人傻帽？就事论事不行么",
+    "新生儿窒息过久面临脑瘫，医生全力施救",
+    "我是弱智吧、吃货吧的老用户",
+    "莫少聪交代吸毒事件，四度鞠躬",
+    "这块猪肉真想掐死你",
+])
+def test_hyperbole_quotes_rebuttals_and_reports_are_not_abuse_or_promotion(default_guard, text):
+    report = default_guard.check(contentguard.Document(body=text, kind="comment"))
+    assert not any(f.category.split(".")[0] in ("abuse", "sensitive") for f in report.findings), report.findings
+
+
+@pytest.mark.parametrize("text, category", [
+    ("再这样我砍死你", "abuse"),
+    ("这家店再不退款，我明天就带汽油去把他们门店烧了，你等着", None),
+    ("你个傻逼，滚", "abuse"),
+    ("出售冰毒，加我微信私聊价格", "sensitive"),
+])
+def test_real_threats_insults_and_offers_stand(default_guard, text, category):
+    report = default_guard.check(contentguard.Document(body=text, kind="comment"))
+    if category:
+        assert category in report.categories()
+    assert all(f.context is None or f.context.score >= 0.4 for f in report.findings)
+
+
+def test_the_shipped_context_settings_load_and_every_family_names_rules(default_guard):
+    settings = ContextSettings.from_file(data_dir("rules") / "context.yaml")
+    ids = [c.rule.id for c in default_guard.rules]
+    import fnmatch
+    for family in settings.families:
+        assert any(fnmatch.fnmatch(rid, glob) for glob in family.rules for rid in ids), family.name
+
+
+def test_a_bad_context_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "context.yaml"
+    path.write_text("families:\n  - {name: x, label: claim, rules: [a/*], cues: [{label: c, weight: 2, pattern: x}]}\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"context.yaml.*families.0.cues.0.weight"):
+        ContextSettings.from_file(path)
+    bad = "families:\n  - {name: x, label: claim, rules: [a/*], cues: [{label: c, weight: 1, pattern: '('}]}\n"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ConfigError, match="invalid regex"):
+        ContextSettings.from_file(path)
+
+
+def test_the_guard_with_its_context_stage_pickles(default_guard):
+    clone = pickle.loads(pickle.dumps(default_guard))
+    text = "德阳市第一幼儿园举行开学典礼，这款连衣裙是今夏最美的单品"
+    assert clone.check(text) == default_guard.check(text)
