@@ -485,9 +485,24 @@ def render_summary(summary: Summary, color: bool = False) -> str:
     for error in summary.errors:
         lines.append(f"  {style('note', fg='yellow')}        {error.code} ({error.documents} document(s), first "
                      f"{error.first}): {error.message}")
-    if summary.failed:
-        verdict = style(f"FAIL: {summary.failed} document(s) at or above risk {summary.fail_on}", fg="red", bold=True)
-    else:
-        verdict = style(f"ok: no document at or above risk {summary.fail_on}", fg="green")
-    lines.append(f"  result      {verdict}")
+    lines.append(f"  result      {verdict_line(summary, style)}")
     return "\n".join(lines) + "\n"
+
+
+def verdict_line(summary: Summary, style=lambda text, **_: text) -> str:
+    """The result of a run in one line. "ok" only when everything was checked and nothing is at or
+    above --fail-on or needs a person: input that could not be read and documents sent to review
+    are never "ok"."""
+    problems = []
+    if summary.failed:
+        problems.append(f"{summary.failed} document(s) at or above risk {summary.fail_on}")
+    if summary.skipped:
+        problems.append(f"{summary.skipped} input(s) could not be checked")
+    if problems:
+        return style("FAIL: " + "; ".join(problems), fg="red", bold=True)
+    to_review = summary.decisions.get("review", 0) + summary.decisions.get("block", 0)
+    if to_review:
+        return style(f"passed --fail-on {summary.fail_on}, but {to_review} document(s) need review "
+                     f"(decision review or block)", fg="yellow")
+    return style(f"ok: no document at or above risk {summary.fail_on}", fg="green")
+
