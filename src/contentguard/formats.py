@@ -206,13 +206,46 @@ def mask(text: str) -> str:
     return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
 
 
-def masked_finding(finding: ScanFinding) -> ScanFinding:
-    if not is_privacy(finding.category) or not finding.text:
+def privacy_spans(findings: Sequence[Finding]) -> dict[str, list[tuple[int, int]]]:
+    """Field → the spans of personal information found in it (phones, QQ, ids, e-mail addresses…)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for finding in findings:
+        if is_privacy(finding.category) and finding.end > finding.start:
+            spans.setdefault(finding.field, []).append((finding.start, finding.end))
+    return spans
+
+
+def masked_text(text: str, start: int, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` (found at ``start`` of its field) with every part that overlaps a span masked."""
+    end = start + len(text)
+    pieces, position = [], 0
+    for span_start, span_end in sorted(spans):
+        a, b = max(span_start, start) - start, min(span_end, end) - start
+        if a >= b or a < position:
+            continue
+        pieces.append(text[position:a])
+        pieces.append(mask(text[a:b]))
+        position = b
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def masked_finding(finding: ScanFinding, spans: dict[str, list[tuple[int, int]]] | None = None) -> ScanFinding:
+    """The finding with personal information masked: a privacy finding whole, and in any other finding
+    (spam, contact, confidentiality…) every part of its text that overlaps personal information."""
+    if not finding.text:
         return finding
-    hidden = mask(finding.text)
+    if is_privacy(finding.category):
+        hidden = mask(finding.text)
+    else:
+        overlapping = [s for s in (spans or {}).get(finding.field, ()) if s[0] < finding.end and s[1] > finding.start]
+        if not overlapping:
+            return finding
+        hidden = masked_text(finding.text, finding.start, overlapping)
     return finding.model_copy(update={
         "text": hidden,
-        "matched": mask(finding.matched) if finding.matched else finding.matched,
+        "matched": (mask(finding.matched) if is_privacy(finding.category) else hidden) if finding.matched
+        else finding.matched,
         "message": finding.message.replace(finding.text, hidden),
         "suggestion": finding.suggestion.replace(finding.text, hidden),
     })

@@ -117,3 +117,16 @@ def test_review_outcome_is_never_printed_as_ok():
     result = CliRunner().invoke(cli, ["scan", "--packs", PACK, "--fail-on", "high", "b.txt"])
     assert result.exit_code == 0
     assert "ok:" not in result.stdout and "1 document(s) need review" in result.stdout
+
+
+def test_mask_hides_personal_information_inside_every_finding_in_every_format():
+    import contentguard
+
+    source = "有问题加微信13812345678，或QQ 12345678 联系，电话13812345678"
+    Path("post.txt").write_text(source, encoding="utf-8")
+    for output in ("json", "jsonl", "sarif", "text"):
+        result = CliRunner().invoke(cli, ["scan", "--mask", "--suggest", "--format", output, "post.txt"])
+        assert "13812345678" not in result.output, output
+        assert "138****5678" in result.output or output == "sarif"
+    report = contentguard.load().check(source)
+    assert any(f.category.startswith("privacy") for f in report.findings)

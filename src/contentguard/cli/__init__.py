@@ -238,7 +238,7 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
     """The report placed in its source: positions, inline and baseline suppressions, masking; the
     risk is graded again on what is left when something was suppressed."""
     from ..baseline import fingerprint
-    from ..formats import DocumentResult, ScanFinding, SuppressedFinding, masked_finding
+    from ..formats import DocumentResult, ScanFinding, SuppressedFinding, masked_finding, privacy_spans
     from ..gate import blocks
     from ..report import ReportError
 
@@ -267,8 +267,9 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
         report = guard.regrade(report, kept_original)
         risk, decision = report.risk, report.decision
     if mask:
-        kept = [masked_finding(f) for f in kept]
-        suppressed = [masked_finding(f) for f in suppressed]  # type: ignore[misc]
+        spans = privacy_spans(report.findings)
+        kept = [masked_finding(f, spans) for f in kept]
+        suppressed = [masked_finding(f, spans) for f in suppressed]  # type: ignore[misc]
         risk = masked_risk(risk, report.findings)
     errors = (*report.errors, *(ReportError(code="input", message=warning) for warning in unit.warnings))
     return DocumentResult(
@@ -280,9 +281,16 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
 
 def masked_risk(risk, findings) -> Any:
     """The risk with personal information masked in its explanation, which quotes the findings."""
-    from ..formats import is_privacy, mask
+    from ..formats import is_privacy, mask, masked_text, privacy_spans
 
+    spans = privacy_spans(findings)
     texts = {f.text: mask(f.text) for f in findings if is_privacy(f.category) and f.text}
+    for f in findings:  # other findings that quote personal information (a contact lure with a phone number)
+        if f.text and not is_privacy(f.category):
+            hidden = masked_text(f.text, f.start, spans.get(f.field, []))
+            if hidden != f.text:
+                texts[f.text] = hidden
+    texts = dict(sorted(texts.items(), key=lambda item: -len(item[0])))  # longest first
     if not texts:
         return risk
 
