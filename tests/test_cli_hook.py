@@ -78,3 +78,28 @@ def test_pre_commit_try_repo_passes_clean_content_and_fails_violations(tmp_path)
     assert "violation.md:6:9: cli/gambling [5] 涉赌内容「网赌」" in failed.stdout
     assert not any(line.lstrip().startswith("clean.md") for line in failed.stdout.splitlines())
     assert "FAIL: 1 document(s) at or above risk medium" in failed.stdout
+
+
+def test_hook_file_types_leave_out_the_company_configuration_and_lexicons(tmp_path):
+    """Which files of a commit the hook is given, by pre-commit's own file classifier."""
+    import yaml
+    from pre_commit.commands.run import Classifier
+
+    hook = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
+    names = ["posts/a.md", "posts/b.html", "notes.txt", "comments.jsonl", "contentguard.yaml",
+             "company-rules/lexicons/banned.txt", "lexicons/words.txt", "company-rules/packs/company.yaml",
+             "rules/ruleset.yaml", ".contentguard-baseline.json", "README.md", "setup.py"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("内容\n", encoding="utf-8")
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        classifier = Classifier.from_config(names, hook.get("files", ""), hook.get("exclude", "^$"))
+        chosen = list(classifier.by_types(classifier.filenames, hook.get("types", ["file"]),
+                                          hook.get("types_or", []), hook.get("exclude_types", [])))
+    finally:
+        os.chdir(cwd)
+    assert sorted(chosen) == ["README.md", "comments.jsonl", "notes.txt", "posts/a.md", "posts/b.html"]

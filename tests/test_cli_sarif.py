@@ -36,7 +36,7 @@ def sarif_log(tmp_path, monkeypatch) -> dict:
     Path("comments.jsonl").write_text(json.dumps({"id": "c1", "text": "电话13812345678"}) + "\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["scan", "--packs", PACK, "--format", "sarif", "posts", "comments.jsonl"],
                                 catch_exceptions=False)
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # findings at the default --fail-on medium, and a binary file not checked
     assert "Summary" in result.stderr  # the summary stays off stdout
     return json.loads(result.stdout)
 

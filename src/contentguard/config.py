@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
-from .yamlio import load_yaml
+from .yamlio import load_yaml, read_text_file
 
 CONFIG_FILE_NAMES = ("contentguard.yaml", "contentguard.yml", ".contentguard.yaml")
 
@@ -76,6 +76,16 @@ class Config(BaseModel):
     # Where relative paths are resolved (the config file's folder).
     base_dir: str = Field(".", exclude=True)
 
+    @field_validator("sentiment", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: Any) -> Any:
+        # YAML 1.1 reads an unquoted `off` as false (and `on` as true): take them as the words written.
+        if value is False:
+            return "off"
+        if value is True:
+            return "all"
+        return value
+
     def path(self, value: str) -> Path:
         candidate = Path(value)
         return candidate if candidate.is_absolute() else Path(self.base_dir) / candidate
@@ -97,13 +107,13 @@ def load_config(source: Config | Mapping[str, Any] | str | Path | None) -> Confi
         else:  # pragma: no cover - Python 3.10
             import tomli as tomllib
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("contentguard", {})
+            data = tomllib.loads(read_text_file(path)).get("tool", {}).get("contentguard", {})
         except (OSError, ValueError) as exc:
             raise ConfigError(f"{path}: cannot read TOML: {exc}") from exc
     else:
         try:
-            data = load_yaml(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            data = load_yaml(read_text_file(path)) or {}
+        except (OSError, ValueError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the configuration must be a mapping of keys")
@@ -138,8 +148,8 @@ def _validate(data: dict, origin: str, base_dir: str) -> Config:
 def watchlist_pack(watchlist: Watchlist, template_path: Path) -> dict[str, Any] | None:
     """The ``config`` pack built from a watchlist and the rule templates in ``rules/watchlist.yaml``."""
     try:
-        templates = load_yaml(template_path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        templates = load_yaml(read_text_file(template_path))
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         raise ConfigError(f"{template_path}: cannot read the watchlist rule templates: {exc}") from exc
     rules = []
     for key in Watchlist.model_fields:

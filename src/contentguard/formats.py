@@ -206,13 +206,46 @@ def mask(text: str) -> str:
     return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
 
 
-def masked_finding(finding: ScanFinding) -> ScanFinding:
-    if not is_privacy(finding.category) or not finding.text:
+def privacy_spans(findings: Sequence[Finding]) -> dict[str, list[tuple[int, int]]]:
+    """Field → the spans of personal information found in it (phones, QQ, ids, e-mail addresses…)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for finding in findings:
+        if is_privacy(finding.category) and finding.end > finding.start:
+            spans.setdefault(finding.field, []).append((finding.start, finding.end))
+    return spans
+
+
+def masked_text(text: str, start: int, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` (found at ``start`` of its field) with every part that overlaps a span masked."""
+    end = start + len(text)
+    pieces, position = [], 0
+    for span_start, span_end in sorted(spans):
+        a, b = max(span_start, start) - start, min(span_end, end) - start
+        if a >= b or a < position:
+            continue
+        pieces.append(text[position:a])
+        pieces.append(mask(text[a:b]))
+        position = b
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def masked_finding(finding: ScanFinding, spans: dict[str, list[tuple[int, int]]] | None = None) -> ScanFinding:
+    """The finding with personal information masked: a privacy finding whole, and in any other finding
+    (spam, contact, confidentiality…) every part of its text that overlaps personal information."""
+    if not finding.text:
         return finding
-    hidden = mask(finding.text)
+    if is_privacy(finding.category):
+        hidden = mask(finding.text)
+    else:
+        overlapping = [s for s in (spans or {}).get(finding.field, ()) if s[0] < finding.end and s[1] > finding.start]
+        if not overlapping:
+            return finding
+        hidden = masked_text(finding.text, finding.start, overlapping)
     return finding.model_copy(update={
         "text": hidden,
-        "matched": mask(finding.matched) if finding.matched else finding.matched,
+        "matched": (mask(finding.matched) if is_privacy(finding.category) else hidden) if finding.matched
+        else finding.matched,
         "message": finding.message.replace(finding.text, hidden),
         "suggestion": finding.suggestion.replace(finding.text, hidden),
     })
@@ -485,9 +518,24 @@ def render_summary(summary: Summary, color: bool = False) -> str:
     for error in summary.errors:
         lines.append(f"  {style('note', fg='yellow')}        {error.code} ({error.documents} document(s), first "
                      f"{error.first}): {error.message}")
-    if summary.failed:
-        verdict = style(f"FAIL: {summary.failed} document(s) at or above risk {summary.fail_on}", fg="red", bold=True)
-    else:
-        verdict = style(f"ok: no document at or above risk {summary.fail_on}", fg="green")
-    lines.append(f"  result      {verdict}")
+    lines.append(f"  result      {verdict_line(summary, style)}")
     return "\n".join(lines) + "\n"
+
+
+def verdict_line(summary: Summary, style=lambda text, **_: text) -> str:
+    """The result of a run in one line. "ok" only when everything was checked and nothing is at or
+    above --fail-on or needs a person: input that could not be read and documents sent to review
+    are never "ok"."""
+    problems = []
+    if summary.failed:
+        problems.append(f"{summary.failed} document(s) at or above risk {summary.fail_on}")
+    if summary.skipped:
+        problems.append(f"{summary.skipped} input(s) could not be checked")
+    if problems:
+        return style("FAIL: " + "; ".join(problems), fg="red", bold=True)
+    to_review = summary.decisions.get("review", 0) + summary.decisions.get("block", 0)
+    if to_review:
+        return style(f"passed --fail-on {summary.fail_on}, but {to_review} document(s) need review "
+                     f"(decision review or block)", fg="yellow")
+    return style(f"ok: no document at or above risk {summary.fail_on}", fg="green")
+

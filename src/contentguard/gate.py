@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 RISK_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
 THRESHOLDS = ("low", "medium", "high")
 # Error codes meaning nothing of the document was checked: such a document never passes a gate.
-UNCHECKED_ERRORS = frozenset({"invalid-document", "invalid-text"})
+UNCHECKED_ERRORS = frozenset({"invalid-document", "invalid-text", "worker-died", "internal-error"})
 
 
 class PublishBlocked(ContentGuardError):

@@ -12,9 +12,7 @@ import hashlib
 import itertools
 import json
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +26,7 @@ from .engine.context import ContextSettings, ContextStage
 from .engine.kinds.model import ModelStage
 from .errors import ConfigError, ModelError, PackError
 from .match import CompiledRule, Matcher
-from .normalize import NormalizedText, has_surrogates
+from .normalize import NormalizedText, escape_surrogates, has_surrogates
 from .packs import (
     LexiconRule,
     Pack,
@@ -43,6 +41,7 @@ from .resources import data_dir
 from .settings import RulesetSettings
 
 if TYPE_CHECKING:
+    from .pool import WorkerPool
     from .score import SentimentModel
 
 DocumentLike = Document | str | Mapping[str, Any]
@@ -248,29 +247,47 @@ class Guard:
         """Check one post or comment (a string is a post body)."""
         return self._check_many([document])[0]
 
-    def check_batch(self, documents: Iterable[Any], workers: int = 1,
-                    chunk_size: int | None = None) -> Iterator[Report]:
+    def check_batch(self, documents: Iterable[Any], workers: int = 1, chunk_size: int | None = None,
+                    pool: WorkerPool | None = None) -> Iterator[Report]:
         """Check many documents; reports come in input order, streaming, in bounded memory.
 
-        With ``workers > 1`` the work is spread over that many processes. A bad record (not a
-        string, dict or Document; None; invalid text) gives a report with an error entry and the
-        batch goes on.
+        Exactly one report per record. With ``pool`` (see :meth:`pool`) the work goes to its warm
+        worker processes; with ``workers > 1`` a pool of that many processes is started for this
+        batch only. A bad record (not a string, dict or Document; None; invalid text), a record
+        whose check raised and a record that killed its worker process give a report with an
+        error entry (decision review), and the batch goes on.
         """
-        # Bigger chunks across processes: each one costs a round trip through pipes and pickles.
-        chunks = _chunks(documents, chunk_size or (64 if workers <= 1 else 256))
-        if workers <= 1:
-            for chunk in chunks:
-                yield from self._check_many(chunk)
+        if pool is not None:
+            yield from pool.check_batch(documents, chunk_size)
             return
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(self,)) as pool:
-            pending: deque = deque()
-            for chunk in chunks:
-                pending.append(pool.submit(_check_in_worker, [_portable(item) for item in chunk]))
-                # Keep a few chunks per worker in flight: enough to stay busy, bounded memory.
-                while len(pending) >= workers * 3:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
+        if workers > 1:
+            with self.pool(workers) as temporary:
+                yield from temporary.check_batch(documents, chunk_size)
+            return
+        for chunk in _chunks(documents, chunk_size or 64):
+            try:
+                reports = self._check_many(chunk)
+            except Exception:  # noqa: BLE001 - find the records that fail; the others are checked
+                reports = [self._check_guarded(item) for item in chunk]
+            yield from reports
+
+    def _check_guarded(self, item: Any) -> Report:
+        try:
+            return self._check_many([item])[0]
+        except Exception as exc:  # noqa: BLE001 - one record's failure is its report, not the batch's end
+            from .pool import error_report
+
+            return error_report(self, item, "internal-error", f"internal error while checking: {exc!r}")
+
+    def pool(self, workers: int, chunk_retries: int | None = None, warm: bool = True) -> WorkerPool:
+        """A pool of ``workers`` warm processes holding this Guard, for many :meth:`check_batch` calls.
+
+        Use it as a context manager (``with guard.pool(4) as pool: pool.check_batch(docs)``); it
+        restarts a worker that dies and retries its chunk (see :mod:`contentguard.pool`).
+        """
+        from .pool import WorkerPool
+
+        return WorkerPool(self, workers, chunk_retries=chunk_retries, warm=warm)
 
     def sentiment(self, text: str) -> Sentiment:
         return self._sentiment().predict([text])[0]
@@ -424,6 +441,11 @@ def _coerce(item: Any) -> tuple[Document | None, ReportError | None]:
         record_id = item.get("id") if isinstance(item, Mapping) else None
         return None, ReportError(code="invalid-document",
                                  message=f"record {record_id!r}: field '{field}': {first['msg']}")
+    labels = {name: getattr(document, name) for name in ("id", "platform", "author", "thread")}
+    if any(isinstance(value, str) and has_surrogates(value) for value in labels.values()):
+        # Names and ids are not checked, only carried: keep the record, with printable labels.
+        document = document.model_copy(update={name: escape_surrogates(value) for name, value in labels.items()
+                                               if isinstance(value, str)})
     for name, value in document.fields():
         if has_surrogates(value):
             return None, ReportError(code="invalid-text",
@@ -436,26 +458,3 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
-
-
-_WORKER_GUARD: Guard | None = None
-
-
-def _init_worker(guard: Guard) -> None:
-    global _WORKER_GUARD
-    _WORKER_GUARD = guard
-
-
-def _portable(item: Any) -> Any:
-    """What is sent to a worker for one record: strings and Documents as they are (the worker
-    validates them, sparing the parent process), anything else checked here so that a record
-    that cannot be pickled cannot break the pool."""
-    if isinstance(item, (str, Document)):
-        return item
-    return _coerce(item)
-
-
-def _check_in_worker(chunk: list[Any]) -> list[Report]:
-    assert _WORKER_GUARD is not None
-    coerced = [item if isinstance(item, tuple) else _coerce(item) for item in chunk]
-    return _WORKER_GUARD._check_coerced(coerced)

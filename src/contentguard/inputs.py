@@ -22,6 +22,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 from array import array
@@ -36,6 +37,36 @@ from typing import Any, BinaryIO, Literal, Protocol, get_args
 from pydantic import TypeAdapter
 
 from .document import Document, Kind
+from .limits import InputLimits, default_limits
+from .normalize import escape_surrogates
+from .resources import data_dir
+
+
+@dataclass(frozen=True)
+class FieldNames:
+    """Which record fields hold the text, title, id, platform and kind when not told
+    (``rules/fields.yaml``: English and common Chinese column headers). The first one present wins."""
+
+    text: tuple[str, ...] = ("text", "body", "content")
+    title: tuple[str, ...] = ("title",)
+    id: tuple[str, ...] = ("id",)
+    platform: tuple[str, ...] = ("platform",)
+    kind: tuple[str, ...] = ("kind",)
+
+    @classmethod
+    def shipped(cls) -> FieldNames:
+        from .yamlio import load_yaml, read_text_file
+
+        path = data_dir("rules") / "fields.yaml"
+        if not path.is_file():
+            return cls()
+        data = load_yaml(read_text_file(path)) or {}
+        return cls(**{key: tuple(str(v) for v in value) for key, value in data.items()})
+
+
+FIELD_NAMES = FieldNames.shipped()
+# Fields looked for, in order, when no --text-field is given.
+TEXT_FIELD_CANDIDATES = FIELD_NAMES.text
 
 Format = Literal["txt", "md", "html", "jsonl", "csv", "tsv"]
 FORMAT_BY_SUFFIX: dict[str, Format] = {
@@ -46,12 +77,10 @@ FORMAT_BY_SUFFIX: dict[str, Format] = {
     ".csv": "csv", ".tsv": "tsv",
 }
 BATCH_FORMATS: frozenset[str] = frozenset({"jsonl", "csv", "tsv"})
-# Fields looked for, in order, when no --text-field is given.
-TEXT_FIELD_CANDIDATES = ("text", "body", "content")
 # Folders of version control systems are never content.
 ALWAYS_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn"})
 IGNORE_FILE_NAMES = (".gitignore", ".contentguardignore")
-DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+DEFAULT_MAX_FILE_SIZE = default_limits().input.max_file_bytes
 # How much of a streamed batch file is read to decide its encoding.
 _SNIFF_BYTES = 64 * 1024
 
@@ -73,6 +102,7 @@ class InputOptions:
     # Files read whole as one document larger than this are skipped (batches are streamed).
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     stdin_filename: str | None = None
+    limits: InputLimits = field(default_factory=lambda: default_limits().input)
 
 
 # ---- positions ----------------------------------------------------------------------------------
@@ -339,6 +369,13 @@ def sniff_stream_encoding(head: bytes) -> tuple[str, int]:
             continue
         _check_plausible(text, codec)
         return codec, 0
+    # A few undecodable bytes in otherwise good text: a batch whose bad records are reported one by one.
+    for codec in ("utf-8", "gb18030"):
+        text = codecs.getincrementaldecoder(codec)(errors="surrogateescape").decode(head, final=False)
+        undecodable = len(_UNDECODED.findall(text))
+        if undecodable <= max(8, len(head) // 200):
+            _check_plausible(_UNDECODED.sub("", text), codec)
+            return codec, 0
     raise NotText("not text in UTF-8, UTF-16 or GB18030/GBK")
 
 
@@ -409,11 +446,16 @@ def read_text_document(path: str, data: bytes, fmt: Format, options: InputOption
             title = extracted.title
             maps["title"] = TableMap(extracted.title_starts, extracted.title_ends)
     elif fmt == "md":
-        # Comments are not published: their text (directives and their reasons) is not checked.
-        scanned = _blank(text, [m.span() for m in _HTML_COMMENT.finditer(text)]) if "<!--" in text else text
-        front = split_front_matter(scanned)
-        body = scanned[front.body_start:]
-        maps["body"] = ShiftedMap(front.body_start)
+        # HTML comments end up in the published page's source, so they are checked; a comment holding
+        # a contentguard directive is not (its rule ids and reason are not content).
+        scanned = _blank(text, [m.span() for m in _HTML_COMMENT.finditer(text) if "contentguard:" in m.group()]) \
+            if "<!--" in text else text
+        front = split_front_matter(scanned, options.limits)
+        # The body keeps its offsets in the file: the front matter is blanked, except the published
+        # `description:` (the WeChat digest), which is checked with the body.
+        body = _blank(scanned, [span for span in _gaps((0, front.body_start), front.published)]) \
+            if front.body_start else scanned
+        maps["body"] = ShiftedMap(0)
         if front.problem:
             warnings.append(front.problem)
         if front.title:
@@ -439,28 +481,77 @@ class FrontMatter:
     title: str | None = None
     title_start: int = 0
     problem: str | None = None
+    # Source spans inside the front matter that are published text checked with the body (description:).
+    published: tuple[tuple[int, int], ...] = ()
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _TITLE_LINE = re.compile(r"^title[ \t]*:[ \t]*(?P<value>[^\r\n]*)", re.M)
+# A published key's value: the rest of its line and the indented lines that continue it.
+_PUBLISHED_KEYS = re.compile(r"^(?:description|summary|digest|excerpt)[ \t]*:[ \t]*(?P<value>[^\r\n]*"
+                             r"(?:\r?\n[ \t]+[^\r\n]*)*)", re.M)
 
 
-def split_front_matter(text: str) -> FrontMatter:
-    """Where a Markdown file's body starts, and its front matter's title with the title's offset."""
+def _gaps(span: tuple[int, int], keep: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``span`` outside the sorted spans ``keep``."""
+    gaps, position = [], span[0]
+    for start, end in sorted(keep):
+        if start > position:
+            gaps.append((position, start))
+        position = max(position, end)
+    if position < span[1]:
+        gaps.append((position, span[1]))
+    return gaps
+
+
+def _yaml_within_limits(text: str, limits: InputLimits) -> str | None:
+    """Why a front matter is not parsed (too big, too many aliases: "billion laughs"), or None."""
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_front_matter_bytes:
+        return (f"front matter is over the {limits.max_front_matter_bytes:,}-byte limit "
+                f"(limits.yaml input.max_front_matter_bytes)")
+    if text.count("*") > limits.max_yaml_aliases:
+        import yaml
+
+        try:
+            aliases = sum(isinstance(token, yaml.AliasToken) for token in yaml.scan(text, Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            return None  # the parser reports it
+        if aliases > limits.max_yaml_aliases:
+            return (f"front matter uses {aliases} YAML aliases, over the limit of {limits.max_yaml_aliases} "
+                    f"(limits.yaml input.max_yaml_aliases)")
+    return None
+
+
+def split_front_matter(text: str, limits: InputLimits | None = None) -> FrontMatter:
+    """Where a Markdown file's body starts, its front matter's title with the title's offset, and the
+    published spans of the front matter. A front matter that cannot be read (not YAML, over a limit)
+    leaves the whole file to be checked as plain text, with the problem said."""
+    limits = limits or default_limits().input
     match = _FRONT_MATTER.match(text)
     if not match:
         return FrontMatter(body_start=0)
     import yaml
 
+    from .yamlio import load_yaml
+
+    refused = _yaml_within_limits(match.group("yaml"), limits)
+    if refused:
+        return FrontMatter(body_start=0, problem=f"{refused}; the file was checked as plain text")
     try:
-        data = yaml.safe_load(match.group("yaml"))
+        data = load_yaml(match.group("yaml"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
-        return FrontMatter(body_start=match.end(), problem=f"front matter is not valid YAML{where}; its title "
-                                                               f"was not checked")
+        return FrontMatter(body_start=0, problem=f"front matter is not valid YAML{where}; the file was checked "
+                                                 f"as plain text")
+    start = match.start("yaml")
+    published = tuple((start + m.start("value"), start + m.end("value"))
+                      for m in _PUBLISHED_KEYS.finditer(match.group("yaml")) if m.group("value").strip())
     if not isinstance(data, dict) or data.get("title") in (None, ""):
-        return FrontMatter(body_start=match.end())
+        return FrontMatter(body_start=match.end(), published=published)
+    if not isinstance(data["title"], (str, int, float)):
+        return FrontMatter(body_start=0, problem=f"the front-matter title is a {type(data['title']).__name__}, "
+                                                 f"not text; the file was checked as plain text")
     title = str(data["title"])
     start = match.start("yaml")
     line = _TITLE_LINE.search(match.group("yaml"))
@@ -472,10 +563,10 @@ def split_front_matter(text: str) -> FrontMatter:
         title_start = found if found >= 0 else value_start
         if found < 0:
             # Escaped or folded YAML: positions inside the title can only point at its start.
-            return FrontMatter(body_start=match.end(), title=title, title_start=title_start,
+            return FrontMatter(body_start=match.end(), title=title, title_start=title_start, published=published,
                                problem="the front-matter title is escaped or folded YAML: its findings point "
                                        "at the start of the title")
-    return FrontMatter(body_start=match.end(), title=title, title_start=title_start)
+    return FrontMatter(body_start=match.end(), title=title, title_start=title_start, published=published)
 
 
 # ---- HTML -------------------------------------------------------------------------------------------
@@ -492,33 +583,66 @@ class ExtractedHtml:
     body_ends: array = field(default_factory=lambda: array("q"))
 
 
-_HTML_TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)"                      # comment
-    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"            # CDATA
-    r"|<[!?][^>]*>?"                           # doctype, processing instruction
-    r"|<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9:-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
-    r"|&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[a-zA-Z][a-zA-Z0-9]{0,31};?)",
-    re.S)
-# Elements whose content is not visible text.
-_RAW_TEXT_TAGS = frozenset({"script", "style", "template", "noscript", "svg", "math", "iframe", "object"})
+# Where something other than plain text starts: a comment, CDATA, a declaration or processing
+# instruction, a tag (a letter after < or </), an entity. A `<` not followed by these is text.
+_HTML_START = re.compile(
+    r"<!--|<!\[CDATA\[|<[!?]|</?(?=[a-zA-Z])"
+    r"|&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[a-zA-Z][a-zA-Z0-9]{0,31};?)")
+_TAG_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9:-]*")
+_ATTRIBUTE = re.compile(r"""(?P<name>[^\s=/>"']+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>"']+)))?""")
+# Elements whose content is not text a reader sees (svg and math text is: it is drawn).
+_RAW_TEXT_TAGS = frozenset({"script", "style", "template", "noscript", "iframe", "object"})
 # Elements that break a line when rendered: sentences do not run across them.
 _BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "figcaption",
     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
     "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul", "caption", "body", "head",
-    "html", "title",
+    "html", "title", "img", "svg", "math", "text",
 })
-_OG_TITLE = re.compile(r"""(?:property|name)\s*=\s*["']?og:title""", re.I)
-_CONTENT_ATTR = re.compile(r"""content\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""", re.I)
+# <meta> whose content is published: shown by platforms as the title or the digest of a shared link.
+_META_TITLE = frozenset({"og:title", "twitter:title"})
+_META_PUBLISHED = frozenset({"description", "og:description", "twitter:description", "keywords"})
+# Attributes whose text readers see (alternative text, tooltips).
+_TEXT_ATTRIBUTES = frozenset({"alt", "title", "aria-label"})
 _HTML_WHITESPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " "})
 
 
+def _tag_end(source: str, position: int) -> int:
+    """Index just past the ``>`` that ends the tag whose attributes start at ``position``, or -1.
+
+    One pass: quotes count only around an attribute value (after ``=``), as in a browser, so a stray
+    quote cannot make the scan back-track; a page with many ``<`` and no ``>`` stays linear.
+    """
+    length = len(source)
+    last = ""
+    i = position
+    while i < length:
+        char = source[i]
+        if char == ">":
+            return i + 1
+        if char in "\"'" and last == "=":
+            close = source.find(char, i + 1)
+            if close < 0:
+                return -1
+            i = close + 1
+            last = char
+            continue
+        if not char.isspace():
+            last = char
+        i += 1
+    return -1
+
+
 def extract_html(source: str) -> ExtractedHtml:
-    """Visible text of a page or fragment (a WeChat/CMS article), with offsets back into ``source``.
+    """Everything a reader of a page or fragment (a WeChat/CMS article) sees, with offsets back into ``source``.
 
     Tags are dropped; inline tags join their text (``最<b>好</b>`` reads 最好) and block tags
-    break it; entities are decoded; scripts, styles and comments are left out. The page's
-    ``<title>`` (or its ``og:title``) is the title; ``<head>`` holds no body text.
+    break it; entities are decoded; scripts and styles are left out. The page's ``<title>`` (or
+    its ``og:title``) is the title. Published text outside the visible flow is checked with the
+    body, each piece on a line of its own: ``<meta name="description">`` and ``og:description``
+    (the digest a shared link shows), ``alt`` and ``title`` attributes, text drawn in ``<svg>`` and
+    ``<math>``, and comments (readers see them in the page source; a comment holding a
+    ``contentguard:`` directive is not content). One linear pass over the source.
     """
     out = ExtractedHtml()
     body_chars: list[str] = []
@@ -526,13 +650,12 @@ def extract_html(source: str) -> ExtractedHtml:
     og_title: tuple[str, int, int] | None = None
     in_head = False
     in_title = False
-    skip_until: str | None = None  # the closing tag of a raw-text element we are inside
-    position = 0
+    length = len(source)
 
-    def emit(text: str, start: int, end: int, per_char: bool) -> None:
-        if in_title:
+    def emit(text: str, start: int, end: int, per_char: bool, published: bool = False) -> None:
+        if in_title and not published:
             chars, starts, ends = title_chars, out.title_starts, out.title_ends
-        elif in_head:
+        elif in_head and not published:
             return
         else:
             chars, starts, ends = body_chars, out.body_starts, out.body_ends
@@ -544,27 +667,62 @@ def extract_html(source: str) -> ExtractedHtml:
             starts.extend([start] * len(text))
             ends.extend([end] * len(text))
 
-    for token in _HTML_TOKEN.finditer(source):
-        start, end = token.span()
-        tag = (token.group("tag") or "").lower()
-        if skip_until is not None:
-            if tag == skip_until and token.group("close"):
-                skip_until = None
-            position = end
-            continue
+    def emit_published(value: str, start: int, end: int) -> None:
+        """A piece of published text outside the flow (an attribute, a comment) on a line of its own."""
+        decoded = html.unescape(value).translate(_HTML_WHITESPACE)
+        if not decoded.strip():
+            return
+        emit("\n", start, start, per_char=False, published=True)
+        emit(decoded, start, end, per_char=decoded == value, published=True)
+        emit("\n", end, end, per_char=False, published=True)
+
+    position = 0
+    while position < length:
+        token = _HTML_START.search(source, position)
+        if token is None:
+            break
+        start = token.start()
         if start > position:
             emit(source[position:start].translate(_HTML_WHITESPACE), position, start, per_char=True)
-        position = end
-        text = token.group(0)
-        if text.startswith("&"):
-            decoded = html.unescape(text).translate(_HTML_WHITESPACE)
-            emit(decoded, start, end, per_char=decoded == text)
+        opener = token.group()
+        if opener.startswith("&"):
+            end = token.end()
+            decoded = html.unescape(opener).translate(_HTML_WHITESPACE)
+            emit(decoded, start, end, per_char=decoded == opener)
+            position = end
             continue
-        if not tag:
-            continue  # comment, doctype, CDATA
-        closing = bool(token.group("close"))
-        if tag in _RAW_TEXT_TAGS and not closing and not text.endswith("/>"):
-            skip_until = tag
+        if opener == "<!--":
+            close = source.find("-->", start + 4)
+            end = length if close < 0 else close + 3
+            content_end = length if close < 0 else close
+            if "contentguard:" not in source[start + 4:content_end]:
+                emit_published(source[start + 4:content_end], start + 4, content_end)
+            position = end
+            continue
+        if opener == "<![CDATA[":
+            close = source.find("]]>", start)
+            position = length if close < 0 else close + 3
+            continue
+        if opener in ("<!", "<?"):
+            close = source.find(">", start)
+            position = length if close < 0 else close + 1
+            continue
+        # A start or end tag.
+        closing = opener == "</"
+        name_match = _TAG_NAME.match(source, token.end())
+        assert name_match is not None  # the lookahead saw a letter
+        tag = name_match.group().lower()
+        end = _tag_end(source, name_match.end())
+        if end < 0:
+            # Never closed: a browser would hide the rest, but it is checked as the text it is.
+            emit(source[start:].translate(_HTML_WHITESPACE), start, length, per_char=True)
+            position = length
+            break
+        attrs_start, attrs = name_match.end(), source[name_match.end():end - 1]
+        position = end
+        if tag in _RAW_TEXT_TAGS and not closing and not attrs.rstrip().endswith("/"):
+            close = re.compile(rf"</{tag}\s*>", re.I).search(source, end)
+            position = length if close is None else close.end()
             continue
         if tag == "head":
             in_head = not closing
@@ -573,17 +731,31 @@ def extract_html(source: str) -> ExtractedHtml:
         elif tag == "title":
             in_title = not closing
             continue
-        elif tag == "meta" and og_title is None and _OG_TITLE.search(token.group("attrs") or ""):
-            content = _CONTENT_ATTR.search(token.group("attrs") or "")
-            if content:
-                group = "dq" if content.group("dq") is not None else "sq"
-                value_start = token.start("attrs") + content.start(group)
-                og_title = (content.group(group), value_start, token.start("attrs") + content.end(group))
+        if not closing and attrs.strip():
+            values: dict[str, tuple[str, int, int]] = {}
+            for attribute in _ATTRIBUTE.finditer(attrs):
+                group = next((g for g in ("dq", "sq", "bare") if attribute.group(g) is not None), None)
+                if group is not None:
+                    values[attribute.group("name").lower()] = (attribute.group(group),
+                                                               attrs_start + attribute.start(group),
+                                                               attrs_start + attribute.end(group))
+            if tag == "meta" and "content" in values:
+                kind = (values.get("property") or values.get("name") or ("", 0, 0))[0].strip().lower()
+                if kind in _META_TITLE and og_title is None:
+                    og_title = values["content"]
+                elif kind in _META_PUBLISHED:
+                    emit_published(*values["content"])
+            for name in _TEXT_ATTRIBUTES:
+                if name in values and not (tag == "meta"):
+                    emit_published(*values[name])
         if tag in _BLOCK_TAGS and not in_title:
             emit("\n", start, end, per_char=False)
-    if position < len(source) and skip_until is None:
-        emit(source[position:].translate(_HTML_WHITESPACE), position, len(source), per_char=True)
+    if position < length:
+        emit(source[position:].translate(_HTML_WHITESPACE), position, length, per_char=True)
 
+    title_text = "".join(title_chars).strip()
+    if title_text and og_title is not None and html.unescape(og_title[0]).strip() != title_text:
+        emit_published(*og_title)  # a shared link shows og:title: checked too when it differs from <title>
     out.body = "".join(body_chars)
     out.title = "".join(title_chars).strip()
     if out.title:
@@ -622,6 +794,15 @@ def _field_value(record: dict[str, Any], name: str) -> Any:
 
 class _RecordProblem(Exception):
     pass
+
+
+def _first_present(record: dict[str, Any], given: str | None, default: str, candidates: tuple[str, ...]) -> Any:
+    """The value of field ``given``; when it is the default name and absent, of the first candidate present."""
+    name = given or default
+    value = _field_value(record, name)
+    if value is None and name == default:
+        value = next((record[c] for c in candidates if c in record and record[c] is not None), None)
+    return value
 
 
 _TIME: TypeAdapter[datetime] = TypeAdapter(datetime)
@@ -672,17 +853,18 @@ def record_document(record: dict[str, Any], options: InputOptions, fallback_id: 
         raise _RecordProblem(f"field {text_field!r} is missing or null (fields: {', '.join(map(str, record))})")
     if not isinstance(body, str):
         raise _RecordProblem(f"field {text_field!r} is a {type(body).__name__}, not text")
-    title = _field_value(record, options.title_field)
+    title = _first_present(record, options.title_field, "title", FIELD_NAMES.title)
     if title is not None and not isinstance(title, str):
         title = str(title)
-    record_id = _field_value(record, options.id_field)
-    kind = options.kind or record.get("kind") or options.default_kind
+    record_id = _first_present(record, options.id_field, "id", FIELD_NAMES.id)
+    kind = options.kind or _first_present(record, None, "kind", FIELD_NAMES.kind) or options.default_kind
     if kind not in get_args(Kind):
         raise _RecordProblem(f"field 'kind' is {kind!r}: use one of {', '.join(get_args(Kind))} (or give --kind)")
-    platform = options.platform or record.get("platform")
+    platform = options.platform or _first_present(record, None, "platform", FIELD_NAMES.platform)
     context = _record_context(record, warnings if warnings is not None else [])
-    document = Document(id=str(record_id) if record_id is not None else fallback_id, title=title or None,
-                        body=body, kind=kind, platform=str(platform) if platform is not None else None, **context)
+    document = Document(id=escape_surrogates(str(record_id)) if record_id is not None else fallback_id,
+                        title=title or None, body=body, kind=kind,
+                        platform=escape_surrogates(str(platform)) if platform is not None else None, **context)
     values = {"body": body}
     if title:
         values["title"] = title
@@ -700,15 +882,21 @@ def _start_batch(path: str, stream: BinaryIO) -> str | Skipped:
 
 
 def read_jsonl(path: str, stream: BinaryIO, options: InputOptions) -> Iterator[Item]:
-    """Stream a JSON Lines batch: one record a line; a bad line is skipped with its reason."""
+    """Stream a JSON Lines batch: one record a line; a bad line is skipped with its reason.
+
+    A line longer than ``limits.max_record_bytes`` is skipped without being held in memory; a
+    record nested deeper than ``max_json_depth`` or with an integer longer than ``max_int_digits``
+    is skipped before Python's parser could fail on it.
+    """
     codec = _start_batch(path, stream)
     if isinstance(codec, Skipped):
         yield codec
         return
+    limits = options.limits
     if codec.startswith(("utf-16", "utf-32")):
-        lines: Iterator[tuple[int, str | None, str]] = _text_lines(stream, codec)
+        lines: Iterator[tuple[int, str | None, str]] = _text_lines(stream, codec, limits.max_record_bytes)
     else:
-        lines = _byte_lines(stream, codec)
+        lines = _byte_lines(stream, codec, limits.max_record_bytes)
     for number, line, problem in lines:
         if line is None:
             yield Skipped(path, problem, number)
@@ -718,9 +906,12 @@ def read_jsonl(path: str, stream: BinaryIO, options: InputOptions) -> Iterator[I
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = _parse_json_record(line, limits)
         except json.JSONDecodeError as exc:
             yield Skipped(path, f"invalid JSON: {exc.msg} (column {exc.colno})", number)
+            continue
+        except _RecordProblem as exc:
+            yield Skipped(path, str(exc), number)
             continue
         if not isinstance(record, dict):
             yield Skipped(path, f"a record must be a JSON object, not {type(record).__name__}", number)
@@ -738,25 +929,93 @@ def read_jsonl(path: str, stream: BinaryIO, options: InputOptions) -> Iterator[I
                    encoding=codec, record_line=number, warnings=tuple(warnings))
 
 
+_JSON_NESTING_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_depth(line: str) -> int:
+    """How deeply a JSON text nests arrays and objects (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for token in _JSON_NESTING_TOKEN.finditer(line):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _parse_json_record(line: str, limits: InputLimits) -> Any:
+    """One JSONL record, within the depth and integer-size limits. Raises JSONDecodeError or _RecordProblem."""
+    if line.count("[") + line.count("{") > limits.max_json_depth:
+        depth = _json_depth(line)
+        if depth > limits.max_json_depth:
+            raise _RecordProblem(f"record nested {depth} levels deep, over the limit of {limits.max_json_depth}")
+
+    def parse_int(digits: str) -> int:
+        if len(digits.lstrip("-")) > limits.max_int_digits:
+            raise _RecordProblem(f"a number of {len(digits.lstrip('-')):,} digits, over the limit of "
+                                 f"{limits.max_int_digits:,}")
+        return int(digits)
+
+    try:
+        return json.loads(line, parse_int=parse_int)
+    except RecursionError:
+        raise _RecordProblem("record nested too deeply to read") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # a float or number Python cannot represent
+        raise _RecordProblem(f"invalid JSON: {exc}") from None
+
+
 def _peek(stream: BinaryIO) -> bytes:
     if hasattr(stream, "peek"):
         return stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
     raise TypeError("a buffered stream is needed")
 
 
-def _byte_lines(stream: BinaryIO, codec: str) -> Iterator[tuple[int, str | None, str]]:
-    for number, raw in enumerate(stream, start=1):
+def _too_long(limit: int) -> str:
+    return f"record longer than the {_megabytes(limit)} limit for one record (limits.yaml input.max_record_bytes)"
+
+
+def _byte_lines(stream: BinaryIO, codec: str, limit: int) -> Iterator[tuple[int, str | None, str]]:
+    number = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            _drain_line(stream)
+            yield number, None, _too_long(limit)
+            continue
         try:
             yield number, raw.decode(codec).rstrip("\r\n"), ""
         except UnicodeDecodeError as exc:
             yield number, None, f"not valid {codec.upper()} text ({exc.reason} at byte {exc.start} of the line)"
 
 
-def _text_lines(stream: BinaryIO, codec: str) -> Iterator[tuple[int, str | None, str]]:
+def _drain_line(stream: Any) -> None:
+    """Read past the rest of an over-long line in pieces, never holding it whole."""
+    while True:
+        piece = stream.readline(1 << 20)
+        if not piece or piece.endswith(b"\n" if isinstance(piece, bytes) else "\n"):
+            return
+
+
+def _text_lines(stream: BinaryIO, codec: str, limit: int) -> Iterator[tuple[int, str | None, str]]:
     reader = io.TextIOWrapper(stream, encoding=codec, errors="strict", newline=None)
     number = 0
     try:
-        for number, line in enumerate(reader, start=1):  # noqa: B007 - number is used after the loop
+        while True:
+            line = reader.readline(limit + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > limit and not line.endswith("\n"):
+                _drain_line(reader)
+                yield number, None, _too_long(limit)
+                continue
             yield number, line.rstrip("\n"), ""
     except UnicodeDecodeError as exc:
         yield number + 1, None, f"undecodable {codec.upper()} ({exc.reason}); the rest of the file was skipped"
@@ -764,22 +1023,62 @@ def _text_lines(stream: BinaryIO, codec: str) -> Iterator[tuple[int, str | None,
         reader.detach()
 
 
+class _CsvLines:
+    """The physical lines of a CSV file for the csv module: counted, each at most ``limit``
+    characters (a longer one is read past and noted, and the csv module sees an empty line)."""
+
+    def __init__(self, text: io.TextIOWrapper, limit: int):
+        self.text = text
+        self.limit = limit
+        self.number = 0
+        self.too_long: list[int] = []
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > self.limit and not line.endswith(("\n", "\r")):
+            _drain_line(self.text)
+            self.too_long.append(self.number)
+            return "\n"
+        return line
+
+
+# Bytes that the decoder could not read come through as these lone surrogates (errors="surrogateescape").
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
 def read_csv(path: str, stream: BinaryIO, options: InputOptions, delimiter: str = ",") -> Iterator[Item]:
-    """Stream a CSV/TSV batch with a header row; a bad record is skipped with its reason."""
+    """Stream a CSV/TSV batch with a header row. A bad row (malformed, too long, not valid text in
+    the file's encoding, the wrong number of fields) is skipped with its reason and the rows after
+    it are read."""
     codec = _start_batch(path, stream)
     if isinstance(codec, Skipped):
         yield codec
         return
-    text = io.TextIOWrapper(stream, encoding=codec, errors="strict", newline="")
+    limit = options.limits.max_record_bytes
+    if csv.field_size_limit() < limit:
+        csv.field_size_limit(limit)
+    text = io.TextIOWrapper(stream, encoding=codec, errors="surrogateescape", newline="")
+    lines = _CsvLines(text, limit)
+    fmt: Format = "csv" if delimiter == "," else "tsv"
     try:
-        reader = csv.DictReader(text, delimiter=delimiter)
+        reader = csv.reader(lines, delimiter=delimiter)
         try:
-            header = reader.fieldnames
+            header = next(reader, None)
         except csv.Error as exc:
             yield Skipped(path, f"cannot read the header row: {exc}")
             return
         if not header:
             return  # an empty file: nothing to check
+        if lines.too_long or any(_UNDECODED.search(name) for name in header):
+            yield Skipped(path, f"the header row is not valid {codec.upper()} text or is too long")
+            return
+        header = [name.strip() for name in header]
         if options.text_field is not None and options.text_field not in header:
             yield Skipped(path, f"no column {options.text_field!r} (columns: {', '.join(header)}); give --text-field")
             return
@@ -787,22 +1086,34 @@ def read_csv(path: str, stream: BinaryIO, options: InputOptions, delimiter: str 
             yield Skipped(path, f"no text column: none of {', '.join(TEXT_FIELD_CANDIDATES)} "
                                 f"(columns: {', '.join(header)}); give --text-field")
             return
-        previous_end = reader.line_num
+        previous_end = lines.number
         while True:
+            reported = len(lines.too_long)
             try:
                 row = next(reader)
+                error = None
             except StopIteration:
-                return
+                row, error = None, None
             except csv.Error as exc:
-                yield Skipped(path, f"malformed CSV: {exc}", previous_end + 1)
+                row, error = [], str(exc)
+            number, previous_end = previous_end + 1, lines.number
+            for line in lines.too_long[reported:]:
+                yield Skipped(path, _too_long(limit), line)
+            if row is None:
                 return
-            number, previous_end = previous_end + 1, reader.line_num
-            if None in row:
-                yield Skipped(path, f"{len(header) + len(row[None])} fields where the header has {len(header)}",
-                              number)
+            if error is not None:
+                yield Skipped(path, f"malformed {fmt.upper()} row: {error}", number)
                 continue
-            record = {key: value for key, value in row.items() if value is not None}
-            warnings = []
+            if not row or (len(row) == 1 and not row[0] and number in lines.too_long):
+                continue  # a blank line, or the stand-in for a line that was too long
+            if any(_UNDECODED.search(value) for value in row):
+                yield Skipped(path, f"row is not valid {codec.upper()} text (undecodable bytes)", number)
+                continue
+            if len(row) > len(header):
+                yield Skipped(path, f"{len(row)} fields where the header has {len(header)}", number)
+                continue
+            record = dict(zip(header, row, strict=False))
+            warnings: list[str] = []
             try:
                 document, _ = record_document(record, options, f"{path}:{number}", warnings)
             except _RecordProblem as exc:
@@ -811,11 +1122,8 @@ def read_csv(path: str, stream: BinaryIO, options: InputOptions, delimiter: str 
             except ValueError as exc:  # pydantic validation
                 yield Skipped(path, f"not a document: {exc}", number)
                 continue
-            yield Unit(path=path, document=document, locator=RecordLocator(number), format="csv" if delimiter == ","
-                       else "tsv", encoding=codec, record_line=number, warnings=tuple(warnings))
-    except UnicodeDecodeError as exc:
-        yield Skipped(path, f"undecodable {codec.upper()} ({exc.reason}) after line {reader.line_num}; "
-                            f"the rest of the file was skipped")
+            yield Unit(path=path, document=document, locator=RecordLocator(number), format=fmt,
+                       encoding=codec, record_line=number, warnings=tuple(warnings))
     finally:
         text.detach()
 
@@ -826,10 +1134,18 @@ def format_of(path: str) -> Format:
     return FORMAT_BY_SUFFIX.get(os.path.splitext(path)[1].lower(), "txt")
 
 
+def _resolve(path: Path) -> Path:
+    """The path with symbolic links resolved; a loop of links (which cannot be) is left as given."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return path.absolute()
+
+
 def display_path(path: Path) -> str:
     """The path as people see it: relative to the working directory when under it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return _resolve(path).relative_to(_resolve(Path.cwd())).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -869,7 +1185,7 @@ class _IgnoreRules:
 
 def _ancestor_ignore_folders(root: Path) -> list[Path]:
     """Folders above ``root`` up to its git work tree's top, whose ignore files apply to it."""
-    resolved = root.resolve()
+    resolved = _resolve(root)
     chain = [resolved]
     for parent in resolved.parents:
         if (chain[-1] / ".git").exists():
@@ -896,12 +1212,12 @@ def iter_paths(paths: Sequence[str], options: InputOptions) -> Iterator[tuple[st
         if not root.is_dir():
             if exclude is not None and exclude.match_file(display_path(root)):
                 continue
-            if root.resolve() not in seen:  # a file named twice, or named and inside a folder given
-                seen.add(root.resolve())
+            if _resolve(root) not in seen:  # a file named twice, or named and inside a folder given
+                seen.add(_resolve(root))
                 yield display_path(root), root
             continue
         ancestors = _ancestor_ignore_folders(root)
-        resolved_root = root.resolve()
+        resolved_root = _resolve(root)
         for folder, dirnames, filenames in os.walk(root):
             folder_path = Path(folder)
             chain = ancestors + [resolved_root / p for p in _prefixes(folder_path.relative_to(root))]
@@ -911,7 +1227,7 @@ def iter_paths(paths: Sequence[str], options: InputOptions) -> Iterator[tuple[st
                 relative = candidate.relative_to(root).as_posix() + "/"
                 if name in ALWAYS_SKIPPED_DIRS or (exclude is not None and exclude.match_file(relative)):
                     continue
-                if ignore.ignored(candidate.resolve(), True, chain):
+                if ignore.ignored(_resolve(candidate), True, chain):
                     continue
                 kept.append(name)
             dirnames[:] = kept
@@ -927,11 +1243,11 @@ def iter_paths(paths: Sequence[str], options: InputOptions) -> Iterator[tuple[st
                     continue
                 if exclude is not None and exclude.match_file(relative):
                     continue
-                if ignore.ignored(candidate.resolve(), False, chain):
+                if ignore.ignored(_resolve(candidate), False, chain):
                     continue
-                if candidate.resolve() in seen:
+                if _resolve(candidate) in seen:
                     continue
-                seen.add(candidate.resolve())
+                seen.add(_resolve(candidate))
                 yield display_path(candidate), candidate
 
 
@@ -972,13 +1288,14 @@ def read_items(paths: Sequence[str], options: InputOptions, stdin: BinaryIO | No
         listed = list(listed)
         progress.total_bytes = None if any(path is None for _, path in listed) else sum(
             _size(path) for _, path in listed if path is not None)
+    named = {Path(given) for given in paths if given != "-"}
     for shown, path in listed:
         if path is None:
             name = options.stdin_filename or "<stdin>"
             yield from _read_stream(name, format_of(options.stdin_filename or "stdin.txt"),
                                     stdin or sys.stdin.buffer, options)
             continue
-        yield from read_file(shown, path, options, progress)
+        yield from read_file(escape_surrogates(shown), path, options, progress, named=path in named)
         if progress is not None:
             progress.finished_bytes += _size(path)
 
@@ -990,11 +1307,19 @@ def _size(path: Path) -> int:
         return 0
 
 
-def read_file(shown: str, path: Path, options: InputOptions, progress: ReadProgress | None = None) -> Iterator[Item]:
+def read_file(shown: str, path: Path, options: InputOptions, progress: ReadProgress | None = None,
+              named: bool = False) -> Iterator[Item]:
+    """The documents of one file. A FIFO, socket or device met while walking a folder is skipped (reading
+    it could block forever); one named on the command line (``<(command)``) is read."""
     fmt = format_of(path.name)
     try:
-        if fmt not in BATCH_FORMATS:
-            size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            if not (named and (stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode))):
+                yield Skipped(shown, f"not a regular file ({_file_type(info.st_mode)}): not read")
+                return
+        if fmt not in BATCH_FORMATS and stat.S_ISREG(info.st_mode):
+            size = info.st_size
             if size > options.max_file_size:
                 yield Skipped(shown, f"file is {_megabytes(size)}, over the {_megabytes(options.max_file_size)} limit "
                                      f"for one document (raise it with --max-file-size)")
@@ -1011,6 +1336,14 @@ def read_file(shown: str, path: Path, options: InputOptions, progress: ReadProgr
         yield Skipped(shown, "is a directory")
     except OSError as exc:
         yield Skipped(shown, f"cannot read: {exc.strerror or exc}")
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def _read_stream(shown: str, fmt: Format, stream: BinaryIO, options: InputOptions) -> Iterator[Item]:

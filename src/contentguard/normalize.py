@@ -298,4 +298,12 @@ def has_surrogates(text: str) -> bool:
     return _SURROGATE.search(text) is not None
 
 
+def escape_surrogates(text: str) -> str:
+    """The text with unpaired surrogates (undecodable bytes of a file name, a broken JSON escape)
+    written as ``\\udcff``, so that it can be printed and serialized as UTF-8 JSON."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")

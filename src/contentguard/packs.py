@@ -20,7 +20,7 @@ from .errors import PackError
 from .resources import data_dir
 from .settings import View
 from .validators import VALIDATORS
-from .yamlio import load_yaml
+from .yamlio import load_yaml, read_text_file
 
 Scope = Literal["title", "body", "comment"]
 ALL_SCOPES: tuple[Scope, ...] = ("title", "body", "comment")
@@ -84,6 +84,16 @@ PATTERN_FLAGS = regex.IGNORECASE
 
 
 def _check_regex(pattern: str) -> None:
+    from .limits import default_limits, pattern_expansion
+
+    limits = default_limits().patterns
+    if len(pattern) > limits.max_pattern_length:
+        raise ValueError(f"regex of {len(pattern)} characters is over the limit of {limits.max_pattern_length} "
+                         f"(limits.yaml patterns.max_pattern_length)")
+    size = pattern_expansion(pattern)
+    if size > limits.max_pattern_expansion:
+        raise ValueError(f"regex {pattern[:60]!r} repeats too much: about {size:,} steps written out, over the "
+                         f"limit of {limits.max_pattern_expansion:,} (limits.yaml patterns.max_pattern_expansion)")
     try:
         regex.compile(pattern, PATTERN_FLAGS)
     except regex.error as exc:
@@ -174,6 +184,18 @@ class PatternRule(_RuleBase):
         for pattern in value:
             _check_regex(pattern)
         return value
+
+    @model_validator(mode="after")
+    def _group_exists(self) -> PatternRule:
+        for pattern in self.patterns:
+            compiled = regex.compile(pattern, PATTERN_FLAGS)
+            group = self.group
+            if isinstance(group, int) and not 0 <= group <= compiled.groups:
+                raise ValueError(f"group {group} does not exist in pattern {pattern!r}, which has "
+                                 f"{compiled.groups} group(s)")
+            if isinstance(group, str) and group not in compiled.groupindex:
+                raise ValueError(f"group {group!r} is not a named group of pattern {pattern!r}")
+        return self
 
     @field_validator("validator")
     @classmethod
@@ -287,9 +309,11 @@ def load_pack_source(source: PackSource, lexicon_dirs: Iterable[Path] = ()) -> l
 
 def load_pack_file(path: Path, lexicon_dirs: Iterable[Path] = ()) -> Pack:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text_file(path)
     except OSError as exc:
         raise PackError(f"{path}: cannot read pack file: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise PackError(f"cannot read pack file: {exc}") from None
     dirs = [path.parent, path.parent.parent / "lexicons", *lexicon_dirs]
     return _validate(_parse_yaml(text, str(path)), str(path), dirs)
 
@@ -355,6 +379,10 @@ def _expand_terms_files(rule: Any, origin: str, lexicon_dirs: list[Path]) -> Any
     terms = list(rule.get("terms") or [])
     for name in files:
         path = _find_lexicon(str(name), lexicon_dirs)
+        if path == _OUTSIDE:
+            allowed = ", ".join(str(d) for d in [*lexicon_dirs, data_dir("lexicons")])
+            raise PackError(f"{origin}: rule {rule.get('id')!r}: field 'terms_file': {name!r} is outside the "
+                            f"lexicon folders; a lexicon file must be inside one of: {allowed}")
         if path is None:
             looked = ", ".join(str(d) for d in lexicon_dirs) or "(no folders)"
             raise PackError(f"{origin}: rule {rule.get('id')!r}: field 'terms_file': lexicon file {name!r} "
@@ -366,14 +394,26 @@ def _expand_terms_files(rule: Any, origin: str, lexicon_dirs: list[Path]) -> Any
     return rule
 
 
+_OUTSIDE = Path("<outside the lexicon folders>")
+
+
 def _find_lexicon(name: str, lexicon_dirs: list[Path]) -> Path | None:
+    """The lexicon file ``name`` inside the pack's folder, a lexicon folder or the shipped lexicons;
+    ``_OUTSIDE`` when the name leads out of them (``../../etc/passwd``, an absolute path elsewhere),
+    so that a pack cannot read, and ``explain`` print, any file of the machine."""
+    folders = [*lexicon_dirs, data_dir("lexicons")]
+    roots = [folder.resolve() for folder in folders]
     candidate = Path(name)
-    if candidate.is_absolute():
-        return candidate if candidate.is_file() else None
-    for folder in [*lexicon_dirs, data_dir("lexicons")]:
-        if (folder / candidate).is_file():
-            return folder / candidate
-    return None
+    found = [candidate] if candidate.is_absolute() else [folder / candidate for folder in folders]
+    outside = False
+    for path in found:
+        if not path.is_file():
+            continue
+        resolved = path.resolve()
+        if any(resolved.is_relative_to(root) for root in roots):
+            return path
+        outside = True
+    return _OUTSIDE if outside else None
 
 
 _JIEBA_LINE = re.compile(r"^(\S+)\s+\d+(?:\s+[A-Za-z]+)?$")
@@ -386,8 +426,8 @@ def read_lexicon_file(path: Path) -> list[dict[str, str]]:
     term optional); jieba user-dictionary ``word freq [tag]`` (the frequency and tag are not used).
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_text_file(path)
+    except (OSError, ValueError) as exc:
         raise PackError(f"{path}: cannot read lexicon file: {exc}") from exc
     entries: list[dict[str, str]] = []
     for line in text.splitlines():

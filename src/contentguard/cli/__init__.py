@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FAIL_ON_LEVELS = ("low", "medium", "high")
+# The shipped risk matrix sends medium to review and high to block: failing at medium stops everything
+# a person must look at, which is what a compliance team expects of a pre-publication check.
+DEFAULT_FAIL_ON = "medium"
 
 
 class CliError(click.ClickException):
@@ -209,15 +212,25 @@ def run_scan(guard: Guard, items: Iterator[Item], workers: int, fail_on: str,
                 yield item.document
 
     def skipped_results():
+        from ..normalize import escape_surrogates
+
         while pending and not isinstance(pending[0], Unit):
             item = pending.popleft()
-            yield item, SkippedResult(path=item.path, record=item.record_line, reason=item.reason)
+            yield item, SkippedResult(path=escape_surrogates(item.path), record=item.record_line,
+                                      reason=escape_surrogates(item.reason))
 
-    for report in guard.check_batch(documents(), workers=workers):
+    def results(reports: Iterator) -> Iterator[tuple[Item, DocumentResult | SkippedResult]]:
+        for report in reports:
+            yield from skipped_results()
+            unit = pending.popleft()
+            yield unit, document_result(guard, unit, report, fail_on, baseline, mask)
         yield from skipped_results()
-        unit = pending.popleft()
-        yield unit, document_result(guard, unit, report, fail_on, baseline, mask)
-    yield from skipped_results()
+
+    if workers > 1:
+        with guard.pool(workers) as pool:
+            yield from results(guard.check_batch(documents(), pool=pool))
+    else:
+        yield from results(guard.check_batch(documents()))
 
 
 def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: BaselineMatcher | None,
@@ -225,7 +238,7 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
     """The report placed in its source: positions, inline and baseline suppressions, masking; the
     risk is graded again on what is left when something was suppressed."""
     from ..baseline import fingerprint
-    from ..formats import DocumentResult, ScanFinding, SuppressedFinding, masked_finding
+    from ..formats import DocumentResult, ScanFinding, SuppressedFinding, masked_finding, privacy_spans
     from ..gate import blocks
     from ..report import ReportError
 
@@ -254,8 +267,9 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
         report = guard.regrade(report, kept_original)
         risk, decision = report.risk, report.decision
     if mask:
-        kept = [masked_finding(f) for f in kept]
-        suppressed = [masked_finding(f) for f in suppressed]  # type: ignore[misc]
+        spans = privacy_spans(report.findings)
+        kept = [masked_finding(f, spans) for f in kept]
+        suppressed = [masked_finding(f, spans) for f in suppressed]  # type: ignore[misc]
         risk = masked_risk(risk, report.findings)
     errors = (*report.errors, *(ReportError(code="input", message=warning) for warning in unit.warnings))
     return DocumentResult(
@@ -267,9 +281,16 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
 
 def masked_risk(risk, findings) -> Any:
     """The risk with personal information masked in its explanation, which quotes the findings."""
-    from ..formats import is_privacy, mask
+    from ..formats import is_privacy, mask, masked_text, privacy_spans
 
+    spans = privacy_spans(findings)
     texts = {f.text: mask(f.text) for f in findings if is_privacy(f.category) and f.text}
+    for f in findings:  # other findings that quote personal information (a contact lure with a phone number)
+        if f.text and not is_privacy(f.category):
+            hidden = masked_text(f.text, f.start, spans.get(f.field, []))
+            if hidden != f.text:
+                texts[f.text] = hidden
+    texts = dict(sorted(texts.items(), key=lambda item: -len(item[0])))  # longest first
     if not texts:
         return risk
 
@@ -283,7 +304,13 @@ def masked_risk(risk, findings) -> Any:
 
 
 def _workers(value: int) -> int:
-    return os.cpu_count() or 1 if value == 0 else value
+    """Worker processes for --workers (0: one per core), capped by limits.yaml with a message."""
+    from ..pool import worker_count
+
+    actual, message = worker_count(value)
+    if message:
+        click.echo(f"contentguard: note: {message}", err=True)
+    return actual
 
 
 # ---- commands -------------------------------------------------------------------------------------
@@ -299,8 +326,9 @@ def cli() -> None:
 @ruleset_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "sarif"]), default="text",
               show_default=True, help="Output format.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS), default="high", show_default=True,
-              help="Exit 1 when a document's risk level is at or above this.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS), default=DEFAULT_FAIL_ON, show_default=True,
+              help="Exit 1 when a document's risk level is at or above this (medium: everything the risk "
+                   "matrix sends to review or blocks).")
 @click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes for the checks (0: one per core).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -350,7 +378,8 @@ def scan(paths: tuple[str, ...], output_format: str, fail_on: str, workers: int,
         bar.close()
     summary = counter.build()
     formatter.finish(summary)
-    sys.exit(EXIT_FINDINGS if summary.failed else EXIT_OK)
+    # Input that could not be checked fails the run: nothing unchecked passes as ok.
+    sys.exit(EXIT_FINDINGS if summary.failed or summary.skipped else EXIT_OK)
 
 
 def _use_color(flag: bool | None, stream: IO[str]) -> bool:
@@ -467,9 +496,11 @@ def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
         if mask and is_privacy(finding.category):
             replacement = mask_text(original_text)
         span = unit.locator.source_span(finding.field, finding.start, finding.end)
-        if span is not None and unit.source_text is not None and unit.format == "html" \
+        if span is not None and unit.source_text is not None \
                 and unit.source_text.text[span[0]:span[1]] != original_text:
-            span = None  # the words run across tags or entities: rewriting them would break the markup
+            # The words run across tags or entities, or are written escaped (a YAML title with \u
+            # escapes): rewriting the source there would break it.
+            span = None
         if replacement is None or span is None:
             tip = f" — {finding.suggestion}" if finding.suggestion else ""
             advice.append(f"{where}: {finding.rule_id}: {finding.message}{tip}")
@@ -629,16 +660,32 @@ def _register_commands() -> None:
 _register_commands()
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point."""
+    """Console entry point: exit codes 0/1/2 as documented, 130 after Ctrl-C, and no traceback."""
     try:
-        cli.main(args=argv, prog_name="contentguard")
+        cli.main(args=argv, prog_name="contentguard", standalone_mode=False)
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours.
         sys.stderr.close()
         sys.exit(EXIT_OK)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("contentguard: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one line, the traceback only when asked for
+        if os.environ.get("CONTENTGUARD_DEBUG"):
+            raise
+        click.echo(f"contentguard: internal error: {exc!r} (set CONTENTGUARD_DEBUG=1 to see the traceback)",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover
