@@ -23,7 +23,7 @@ class KillsItsWorker(Document):
 
 
 def documents(count: int, prefix: str = "d") -> list[Document]:
-    return [Document(id=f"{prefix}{i}", body="全网最低价" if i % 7 == 0 else f"第{i}条内容") for i in range(count)]
+    return [Document(id=f"{prefix}{i}", body="全网最低价" if i % 7 == 0 else f"普通内容 {i}") for i in range(count)]
 
 
 def test_pool_is_reused_across_batches_and_keeps_order():
