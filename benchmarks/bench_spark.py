@@ -12,30 +12,18 @@ repeated in a shuffled order up to --rows. Figures, not pass/fail: the targets l
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+# The review reader is bench_engine's (same files, same checks): the two benchmarks measure the same texts.
+from bench_engine import read_reviews  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "sentiment"
-
-
-def read_reviews(folder: Path) -> list[str]:
-    files = [folder / "online_shopping_10_cats.csv", folder / "waimai_10k.csv"]
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        sys.exit(f"bench_spark: review files not found: {', '.join(missing)}\n"
-                 f"Pass --data DIR with online_shopping_10_cats.csv and waimai_10k.csv.")
-    reviews = []
-    for path in files:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reviews.extend(row["review"] for row in csv.DictReader(handle) if row.get("review"))
-    return reviews
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -32,11 +32,11 @@ from contentguard.models.artifact import (
     shipped_model_dir,
 )
 from contentguard.models.features import (
-    CODE_BITS,
     MAX_KEYED_NGRAM,
     NgramTable,
     decode_vocabulary,
     encode_vocabulary,
+    ngram_hits,
     normalize_text,
     tf_idf,
     word_tokenizer,
@@ -475,41 +475,12 @@ class SentimentModel:
             cleaned.append(" ".join(segments))
         n_rows = len(row_lengths)
         rows = np.repeat(np.arange(n_rows), row_lengths)
-        ngram_rows, ngram_columns = self._ngram_hits(cleaned, ngrams)
+        ngram_rows, ngram_columns = ngram_hits(cleaned, ngrams, self.header.features.char_ngram_max)
         return self._tf_idf(
             np.concatenate([rows, ngram_rows]),
             np.concatenate([np.asarray(columns, dtype=np.int64), ngram_columns]),
             n_rows,
         )
-
-    def _ngram_hits(self, cleaned: list[str], ngrams: NgramTable) -> tuple[np.ndarray, np.ndarray]:
-        """Row and column of every plain character n-gram (1..char_ngram_max) of the texts that is in the vocabulary.
-
-        ``cleaned`` holds each text's segments joined by one space. All texts are joined by one space
-        too, so a space marks every segment and text boundary; no n-gram may contain one.
-        """
-        n_max = self.header.features.char_ngram_max
-        text_lengths = np.fromiter(map(len, cleaned), dtype=np.int64, count=len(cleaned))
-        # Code point + 1 per character, 0 for the separating spaces (segments never hold a U+0020).
-        codes = np.frombuffer(" ".join(cleaned).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        codes = codes.astype(np.int64)
-        boundary = codes == 32
-        codes += 1
-        codes[boundary] = 0
-        inside = ~boundary
-        position_rows = np.repeat(np.arange(len(cleaned)), text_lengths + 1)[: len(codes)]
-        keys_by_n = []
-        rows_by_n = []
-        key = codes
-        valid = inside
-        for n in range(1, n_max + 1):
-            if n > 1:  # extend every (n-1)-gram by the next character
-                key = (key[:-1] << CODE_BITS) | codes[n - 1 :]
-                valid = valid[:-1] & inside[n - 1 :]
-            keys_by_n.append(key[valid])
-            rows_by_n.append(position_rows[: len(valid)][valid])
-        positions, columns = ngrams.lookup(np.concatenate(keys_by_n))
-        return np.concatenate(rows_by_n)[positions], columns.astype(np.int64)
 
     def _transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
         """:meth:`transform` the plain way: every token of ``FeatureExtractor.tokens`` through the dict.
