@@ -23,6 +23,7 @@ from .report import Decision, Finding, Risk, RiskLevel, Sentiment
 from .yamlio import load_yaml, read_text_file
 
 _LEVEL_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
+_DECISION_ORDER = {"pass": 0, "review": 1, "block": 2}
 
 
 class _Frozen(BaseModel):
@@ -178,6 +179,9 @@ class RiskMatrix(_Frozen):
     impact: ImpactWeights = ImpactWeights()
     likelihood: LikelihoodWeights
     public_opinion: PublicOpinion | None = None
+    # The least decision of a report that carries an error entry: a rule, pattern or model that did
+    # not run left part of the document unchecked, and unchecked content never passes as "ok".
+    incomplete: Decision = "review"
 
     @field_validator("levels")
     @classmethod
@@ -205,6 +209,10 @@ class RiskMatrix(_Frozen):
         except ValidationError as exc:
             problems = "; ".join(f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors())
             raise ConfigError(f"{path}: invalid risk matrix: {problems}") from None
+
+    def at_least_incomplete(self, decision: Decision) -> Decision:
+        """``decision``, raised to :attr:`incomplete` for a report whose check did not fully run."""
+        return self.incomplete if _DECISION_ORDER[self.incomplete] > _DECISION_ORDER[decision] else decision
 
     def level(self, impact: int, likelihood: int) -> RiskLevel:
         return self.levels[impact][likelihood - 1]

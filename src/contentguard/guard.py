@@ -355,6 +355,8 @@ class Guard:
                 errors = [*errors, sentiment_error]
             risk, decision, (triage, deadline) = self._matrix.assess_response(
                 document, findings, sentiment, self._config.platform_weights)
+            if errors:
+                decision = self._matrix.at_least_incomplete(decision)
             reports.append(Report(id=document.id, kind=document.kind, platform=document.platform,
                                   voice=document.speaker, decision=decision, findings=tuple(findings),
                                   context_dropped=tuple(context_dropped),
@@ -373,6 +375,8 @@ class Guard:
         # The triage class and deadline stay the report's: they were decided on the text, which a report does
         # not keep.
         risk, decision = self._matrix.assess(document, findings, report.sentiment, self._config.platform_weights)
+        if report.errors:
+            decision = self._matrix.at_least_incomplete(decision)
         return report.model_copy(update={"findings": tuple(findings), "risk": risk, "decision": decision})
 
     def _error_report(self, problem: ReportError | None) -> Report:

@@ -116,15 +116,20 @@ def test_a_broken_model_file_is_a_clear_error_and_never_a_pass(tmp_path: Path) -
     report = guard.check(comment("黑人都是垃圾，滚出去"))
     [error] = report.errors
     assert error.code == "model-unavailable" and npz.name in error.message and "checksum" in error.message
-    assert guard.check(comment("谢谢")).errors  # every document it should have scored says so
+    assert report.decision == "review"  # unchecked is never "pass" (risk_matrix.yaml `incomplete`)
+    polite = guard.check(comment("谢谢"))
+    assert polite.errors and polite.decision == "review"  # every document it should have scored says so
+    assert [r.decision for r in guard.check_batch([comment("谢谢")] * 3)] == ["review"] * 3
 
 
 def test_unknown_model_and_label_are_pack_errors(tmp_path: Path) -> None:
     with pytest.raises(PackError, match="no model folder"):
         contentguard.load(packs=[_pack(model="no-such-model")])
     guard = contentguard.load(packs=[{**_pack(), "rules": [{**_pack()["rules"][0], "label": "toxic"}]}])
-    [error] = guard.check(comment("黑人都是垃圾，滚出去")).errors
+    report = guard.check(comment("黑人都是垃圾，滚出去"))
+    [error] = report.errors
     assert error.code == "model-unavailable" and "no label 'toxic'" in error.message
+    assert report.decision == "review"
 
 
 def test_model_rule_examples_run_like_every_rule(guard: contentguard.Guard) -> None:
