@@ -41,7 +41,7 @@ CATEGORIES = (
     "spam",
     "abuse",
 )
-KINDS = ("post", "comment")
+KINDS = ("post", "comment", "reply", "staff_post", "review", "mention")
 PLATFORMS = ("wechat", "weibo", "douyin", "toutiao", "kuaishou", "xiaohongshu", "zhihu", "website")
 REQUIRED_FIELDS = {"id": str, "kind": str, "platform": str, "body": str, "labels": list, "note": str}
 EXCERPT_CHARS = 60
