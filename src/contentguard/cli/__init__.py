@@ -663,8 +663,46 @@ _register_commands()
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl-C
 
 
+def _on_interrupt(main_pid: int) -> Callable:
+    """The SIGINT handler of the command line.
+
+    Without worker processes it raises KeyboardInterrupt as Python's own handler does (``main``
+    prints one line and exits 130). With workers it does not unwind through the process pool: a
+    KeyboardInterrupt raised while the executor holds one of its locks would make the pool's
+    shutdown, or the interpreter's exit, wait forever. It kills the workers (which ignore SIGINT),
+    writes the one line and ends the process with 130 at once. In a worker forked before it set
+    SIGINT to ignored, it does nothing: the parent ends the worker.
+    """
+    def handler(signum, frame):  # noqa: ARG001
+        if os.getpid() != main_pid:
+            return
+        from ..pool import kill_live_workers
+
+        if not kill_live_workers():
+            raise KeyboardInterrupt
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - interrupted in the middle of a write: lose the rest
+                pass
+        try:
+            os.write(2, b"contentguard: interrupted\n")
+        finally:
+            os._exit(EXIT_INTERRUPTED)
+
+    return handler
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: exit codes 0/1/2 as documented, 130 after Ctrl-C, and no traceback."""
+    import signal
+    import threading
+
+    # Only where Ctrl-C would raise KeyboardInterrupt anyway: a SIGINT ignored by whoever started us
+    # (a background job) stays ignored, and only the main thread can set a handler.
+    if threading.current_thread() is threading.main_thread() \
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_interrupt(os.getpid()))
     try:
         cli.main(args=argv, prog_name="contentguard", standalone_mode=False)
     except BrokenPipeError:
