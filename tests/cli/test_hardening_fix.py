@@ -38,14 +38,16 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_shipped_lexicon_rewrites_whole_phrases_and_nothing_stays_flagged():
-    Path("a.txt").write_text("本店全网最低价，最顶级的服务。\n", encoding="utf-8")
+def test_shipped_lexicon_never_writes_broken_or_still_flagged_words():
+    Path("a.txt").write_text("本店全网最低价，最顶级的服务，最低价促销。\n", encoding="utf-8")
     result = run("fix", "--write", "a.txt")
     text = Path("a.txt").read_text(encoding="utf-8")
-    assert text == "本店优惠价，高品质的服务。\n", result.stderr
+    # 全网最低 is a match inside 全网最低价: left to a person, and said; 最顶级 → 高品质; 最低价 → 优惠价
+    assert text == "本店全网最低价，高品质的服务，优惠价促销。\n", result.stderr
     assert "优惠价价" not in text and "很顶级" not in text
+    assert "a.txt:1:3: advertising/absolute-terms" in result.stderr and "cuts the word 「最低价」" in result.stderr
     report = contentguard.load().check(contentguard.Document(body=text, kind="post"))
-    assert not [f for f in report.findings if f.category.startswith("exaggeration")]
+    assert [f.text for f in report.findings if f.category.startswith("exaggeration")] == ["全网最低"]
 
 
 def test_every_shipped_replacement_is_itself_clean(default_guard):
