@@ -143,7 +143,7 @@ def test_python_examples(workspace):
     guard = namespace["guard"]
     report = guard.check("本品是全网最低价，加微*信领取")
     assert report.decision == "review" and report.risk.level == "medium" and report.risk.route == "风控与合规组"
-    assert [r.document_id for r in namespace["reports"]] == ["p1", "c1", None] or len(namespace["reports"]) == 3
+    assert [(r.id, r.kind) for r in namespace["reports"]] == [("p1", "post"), ("c1", "comment"), (None, "post")]
     assert namespace["guard"].sentiment("质量太差了").label == "negative"
     assert namespace["trail"].status(namespace["sub"].id).state == "approved"
 
