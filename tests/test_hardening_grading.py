@@ -34,8 +34,8 @@ def test_overlapping_findings_of_one_category_do_not_agree():
 
 
 def test_a_draft_of_placeholders_goes_to_review_not_the_leadership(default_guard):
-    draft = contentguard.Document(title="【标题】XXX", body="尊敬的【姓名】您好，本次活动价格{{price}}元，详情请联系XXX。XXX XXX",
-                                  kind="post")
+    body = "尊敬的【姓名】您好，本次活动价格{{price}}元，详情请联系XXX。XXX XXX"
+    draft = contentguard.Document(title="【标题】XXX", body=body, kind="post")
     report = default_guard.check(draft)
     assert report.findings and {f.category for f in report.findings} == {"quality.placeholder"}
     assert report.risk.level == "medium" and report.decision == "review"

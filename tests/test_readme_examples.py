@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 from click.testing import CliRunner
 
 import contentguard

@@ -92,8 +92,10 @@ def test_a_match_that_cuts_a_word_is_not_auto_fixable():
 
 OVERLAP_PACK = """pack: o
 rules:
-  - {id: o/a, kind: lexicon, category: exaggeration, severity: 3, message: a, terms: [{term: 最好用, replacement: 很好用}]}
-  - {id: o/b, kind: lexicon, category: exaggeration, severity: 3, message: b, terms: [{term: 用的, replacement: 使用的}]}
+  - {id: o/a, kind: lexicon, category: exaggeration, severity: 3, message: a,
+     terms: [{term: 最好用, replacement: 很好用}]}
+  - {id: o/b, kind: lexicon, category: exaggeration, severity: 3, message: b,
+     terms: [{term: 用的, replacement: 使用的}]}
 """
 
 

@@ -4,8 +4,6 @@ one pack"). Two different files defining one rule id are still an error."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 

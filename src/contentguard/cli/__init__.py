@@ -665,9 +665,11 @@ def _encode_like(unit: Unit, text: str) -> bytes:
             head = b""
         if encoding == "utf-32":
             big = head.startswith(codecs.BOM_UTF32_BE)
-            return (codecs.BOM_UTF32_BE if big else codecs.BOM_UTF32_LE) + text.encode("utf-32-be" if big else "utf-32-le")
-        big = head.startswith(codecs.BOM_UTF16_BE)
-        return (codecs.BOM_UTF16_BE if big else codecs.BOM_UTF16_LE) + text.encode("utf-16-be" if big else "utf-16-le")
+            bom, codec = (codecs.BOM_UTF32_BE, "utf-32-be") if big else (codecs.BOM_UTF32_LE, "utf-32-le")
+        else:
+            big = head.startswith(codecs.BOM_UTF16_BE)
+            bom, codec = (codecs.BOM_UTF16_BE, "utf-16-be") if big else (codecs.BOM_UTF16_LE, "utf-16-le")
+        return bom + text.encode(codec)
     return text.encode(encoding)
 
 
