@@ -171,6 +171,16 @@ class PublicOpinion(_Frozen):
     events: EventRules | None = None
 
 
+class CompanyVoice(_Frozen):
+    """Bounds on the level of a finding in the company's own documents (posts, replies, ads), by
+    category and its sub-categories: ``least`` for what must at least be reviewed whatever the matrix
+    cell (an unfilled placeholder, a share-for-reward, a contact lure), ``most`` for what is never
+    more than that (placeholders make a draft unfinished, not an incident for the leadership)."""
+
+    least: dict[str, RiskLevel] = {}
+    most: dict[str, RiskLevel] = {}
+
+
 class RiskMatrix(_Frozen):
     version: str = "1"
     levels: dict[int, tuple[Literal["low", "medium", "high"], ...]]
@@ -182,6 +192,7 @@ class RiskMatrix(_Frozen):
     # The least decision of a report that carries an error entry: a rule, pattern or model that did
     # not run left part of the document unchecked, and unchecked content never passes as "ok".
     incomplete: Decision = "review"
+    company_voice: CompanyVoice = CompanyVoice()
 
     @field_validator("levels")
     @classmethod
@@ -286,9 +297,10 @@ class RiskMatrix(_Frozen):
             return Risk(level="none", impact=0, likelihood=0, route=self.routes["none"],
                         explanation="无命中规则：风险等级 none。"), self.decisions["none"]
         platform_bonus = {**self.impact.platform, **(platform_weights or {})}.get(document.platform or "", 0)
-        # Findings agree when they stand in different places: two rules on one span are one piece of evidence.
-        per_category = Counter(category for category, _, _ in
-                               {(f.category.split(".", 1)[0], f.field, f.start) for f in findings})
+        # Findings agree when they stand in different places: findings of one category whose spans
+        # overlap (two rules on one phrase, a term inside a longer one) are one piece of evidence.
+        per_category = _separate_places(findings)
+        bounds = self.company_voice if document.speaker != "public" else CompanyVoice()
         sentiment_bonus, sentiment_note = 0, ""
         rule = self.likelihood.negative_sentiment
         if rule and sentiment and document.kind in rule.kinds:
@@ -297,7 +309,7 @@ class RiskMatrix(_Frozen):
                 sentiment_bonus = rule.bonus
                 sentiment_note = f"负面情绪概率 {negative:.2f} ≥ {rule.min_probability} (+{rule.bonus})"
 
-        worst: tuple[int, int, int, Finding, str] | None = None
+        worst: tuple[int, int, int, Finding, str, RiskLevel] | None = None
         contributions = []
         for finding in findings:
             scope = document.scope_of(finding.field)
@@ -307,23 +319,49 @@ class RiskMatrix(_Frozen):
             agree = max((bonus for count, bonus in self.likelihood.agreement.items() if same_category >= count),
                         default=0)
             likelihood = _clip(round(base * finding.confidence) + agree + sentiment_bonus)
-            level = self.level(impact, likelihood)
+            cell = self.level(impact, likelihood)
+            level = cell
+            least = _category_level(finding.category, bounds.least)
+            if least is not None and _LEVEL_ORDER[least] > _LEVEL_ORDER[level]:
+                level = least
+            most = _category_level(finding.category, bounds.most)
+            if most is not None and _LEVEL_ORDER[most] < _LEVEL_ORDER[level]:
+                level = most
             why = (f"{finding.rule_id}「{finding.text}」: 影响 {impact} (严重度 {finding.severity}, {scope} "
                    f"{self.impact.field.get(scope, 0):+d}, 平台 {platform_bonus:+d}); 可能性 {likelihood} "
-                   f"(证据 {finding.evidence} {base}×{finding.confidence:g}, 同类 {same_category} 条 +{agree}"
-                   + (f", {sentiment_note}" if sentiment_bonus else "") + f") → {level}")
+                   f"(证据 {finding.evidence} {base}×{finding.confidence:g}, 同类 {same_category} 处 +{agree}"
+                   + (f", {sentiment_note}" if sentiment_bonus else "") + f") → {cell}"
+                   + (f" → {level}（类别 {finding.category} 的界限）" if level != cell else ""))
             contributions.append(why)
             rank = (_LEVEL_ORDER[level], impact, likelihood)
             if worst is None or rank > worst[:3]:
-                worst = (*rank, finding, why)
+                worst = (*rank, finding, why, cell)
         assert worst is not None
-        level_rank, impact, likelihood, finding, why = worst
+        level_rank, impact, likelihood, finding, why, cell = worst
         level: RiskLevel = next(name for name, rank in _LEVEL_ORDER.items() if rank == level_rank)  # type: ignore
-        explanation = (f"矩阵单元 影响 {impact} × 可能性 {likelihood} = {level}；由 {finding.rule_id} 决定。"
+        bounded = f" → {level}（类别 {finding.category} 的界限）" if cell != level else ""
+        explanation = (f"矩阵单元 影响 {impact} × 可能性 {likelihood} = {cell}{bounded}；由 {finding.rule_id} 决定。"
                        f"共 {len(findings)} 条命中。{why}")
         return (Risk(level=level, impact=impact, likelihood=likelihood, route=self.routes[level],
                      explanation=explanation, contributions=tuple(contributions)),
                 self.decisions[level])
+
+
+def _separate_places(findings: Sequence[Finding]) -> Counter:
+    """Per top-level category, the places its findings stand: overlapping spans in one field are merged."""
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for f in findings:
+        spans.setdefault((f.category.split(".", 1)[0], f.field), []).append((f.start, f.end))
+    places: Counter = Counter()
+    for (category, _), found in spans.items():
+        end = -1
+        for start, stop in sorted(found):
+            if start >= end:  # a new place (adjacent spans do not overlap)
+                places[category] += 1
+                end = stop
+            else:
+                end = max(end, stop)
+    return places
 
 
 @functools.lru_cache(maxsize=256)

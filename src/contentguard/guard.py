@@ -83,6 +83,7 @@ def load(packs: Sequence[str | PackSource] | None = None, extra_packs: Iterable[
             loaded.extend(load_pack_source(item))
     for source in [*extra_packs, *(cfg.path(p) for p in cfg.extra_packs)]:
         loaded.extend(load_pack_source(source))
+    loaded = _each_file_once(loaded)
     templates = settings_dir / "watchlist.yaml"
     if not templates.is_file():  # a company's rules folder may keep the shipped templates
         templates = data_dir("rules") / "watchlist.yaml"
@@ -99,6 +100,26 @@ def load(packs: Sequence[str | PackSource] | None = None, extra_packs: Iterable[
         context_path = data_dir("rules") / "context.yaml"
     context = ContextStage(loaded, ContextSettings.from_file(context_path))
     return Guard(matcher, matrix, cfg, _ruleset_info(settings, loaded, matrix, cfg, context.settings), context)
+
+
+def _each_file_once(packs: list[Pack]) -> list[Pack]:
+    """The packs with each pack file loaded once: a company's folder named on the command line
+    (``test-rules company-rules/``) and again in contentguard.yaml is the same packs, not a clash.
+    Two different files defining one rule id still are (``_apply_config``)."""
+    seen: set[Path] = set()
+    result = []
+    for pack in packs:
+        try:
+            path = Path(pack.source)
+            key = path.resolve() if pack.source and not pack.source.startswith("<") and path.is_file() else None
+        except (OSError, ValueError):
+            key = None
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        result.append(pack)
+    return result
 
 
 def _apply_config(packs: list[Pack], cfg: Config) -> list[Pack]:

@@ -49,12 +49,19 @@ class PatternLimits(BaseModel):
     max_pattern_expansion: int = Field(20000, ge=1)
 
 
+class ContextLimits(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_clause_chars: int = Field(100, ge=1)
+
+
 class Limits(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     input: InputLimits = InputLimits()
     workers: WorkerLimits = WorkerLimits()
     patterns: PatternLimits = PatternLimits()
+    context: ContextLimits = ContextLimits()
 
     @classmethod
     def from_file(cls, path: Path) -> Limits:

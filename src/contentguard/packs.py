@@ -156,6 +156,19 @@ class LexiconRule(_RuleBase):
             return [{"term": item} if isinstance(item, str) else item for item in value]
         return value
 
+    @field_validator("terms")
+    @classmethod
+    def _one_replacement_a_term(cls, value: tuple[Term, ...]) -> tuple[Term, ...]:
+        # `contentguard fix` must know what to write: a term listed twice (in the pack or its lexicon
+        # files) with two different replacements has none it can choose.
+        replacements: dict[str, str | None] = {}
+        for entry in value:
+            if entry.term in replacements and replacements[entry.term] != entry.replacement:
+                raise ValueError(f"term {entry.term!r} is listed twice with different replacements "
+                                 f"({replacements[entry.term]!r} and {entry.replacement!r}): keep one entry")
+            replacements[entry.term] = entry.replacement
+        return value
+
     @field_validator("terms_file", mode="before")
     @classmethod
     def _one_or_many_files(cls, value: Any) -> Any:

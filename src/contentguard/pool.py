@@ -18,7 +18,9 @@ Guarantees, whatever happens to a worker:
 * an unexpected exception while checking gives error reports (code ``internal-error``) for the
   records it hit, never a lost batch;
 * Ctrl-C reaches only the parent: workers ignore SIGINT, and closing the pool after an
-  interrupt ends them without their tracebacks.
+  interrupt ends them without their tracebacks. The command line does not even unwind: its
+  SIGINT handler kills the workers of every live pool (:func:`kill_live_workers`) and exits 130,
+  so that no lock held by the executor at that moment can make the exit wait.
 
 The pool is thread-compatible but not thread-safe: use one pool per thread, or serialize
 ``check_batch`` calls (the HTTP server wraps it in a lock or an executor).
@@ -29,6 +31,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -74,6 +77,7 @@ class WorkerPool:
     def _start(self) -> None:
         self._executor = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
                                              initargs=(self.guard, self.warm))
+        _LIVE_POOLS.add(self)
 
     def _restart(self) -> None:
         self.restarts += 1
@@ -82,6 +86,7 @@ class WorkerPool:
 
     def _shutdown(self, kill: bool) -> None:
         executor, self._executor = self._executor, None
+        _LIVE_POOLS.discard(self)
         if executor is None:
             return
         if kill:
@@ -192,6 +197,26 @@ class WorkerPool:
                 reports.append(error_report(self.guard, item, "internal-error",
                                             problem or f"internal error while checking: {exc!r}"))
         return reports
+
+
+_LIVE_POOLS: weakref.WeakSet[WorkerPool] = weakref.WeakSet()
+
+
+def kill_live_workers() -> bool:
+    """Kill (SIGKILL) the worker processes of every open pool of this process; whether one was open.
+
+    Safe in a signal handler: it takes no lock of the executor and waits for nothing.
+    """
+    pools = list(_LIVE_POOLS)
+    for pool in pools:
+        executor = pool._executor
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            try:
+                if process.pid is not None:
+                    os.kill(process.pid, signal.SIGKILL)
+            except (OSError, AttributeError):
+                pass
+    return bool(pools)
 
 
 def error_report(guard: Guard, item: Any, code: str, message: str) -> Report:

@@ -14,6 +14,7 @@ imported only inside the commands that need it, never at the top of this module.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import sys
 import time
@@ -465,6 +466,11 @@ def fix(paths: tuple[str, ...], mask: bool, write: bool, packs: tuple[str, ...],
             click.echo(line, err=True)
         if not rewrites or item.source_text is None:
             continue
+        rewrites, refused = checked_rewrites(guard, item, result, rewrites, options)
+        for line in refused:
+            click.echo(line, err=True)
+        if not rewrites:
+            continue
         original = item.source_text.text
         rewritten = apply_rewrites(original, rewrites)
         changed += 1
@@ -481,11 +487,17 @@ def fix(paths: tuple[str, ...], mask: bool, write: bool, packs: tuple[str, ...],
 
 def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
                   ) -> tuple[list[tuple[int, int, str]], list[str]]:
-    """Source spans to replace, and advice lines for the findings left to a person."""
+    """Source spans to replace, and advice lines for the findings left to a person.
+
+    A rewrite replaces exactly the source characters of its finding. Findings whose spans overlap
+    (全网最低 and 最低价 in 全网最低价) are rewritten only when one of them covers all the others
+    and they agree on the words: replacing a part would leave the rest of the phrase behind
+    (优惠价价). Otherwise they are listed as not auto-fixable.
+    """
     from ..formats import is_privacy
     from ..formats import mask as mask_text
 
-    rewrites: list[tuple[int, int, str]] = []
+    planned: list[tuple[int, int, str | None, str]] = []
     advice: list[str] = []
     document = unit.document
     for finding in result.findings:
@@ -495,28 +507,137 @@ def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
         original_text = field_text[finding.start:finding.end]
         if mask and is_privacy(finding.category):
             replacement = mask_text(original_text)
+        tip = f" — {finding.suggestion}" if finding.suggestion else ""
+        line = f"{where}: {finding.rule_id}: {finding.message}{tip}"
         span = unit.locator.source_span(finding.field, finding.start, finding.end)
-        if span is not None and unit.source_text is not None \
+        if replacement is not None and span is not None and unit.source_text is not None \
                 and unit.source_text.text[span[0]:span[1]] != original_text:
             # The words run across tags or entities, or are written escaped (a YAML title with \u
-            # escapes): rewriting the source there would break it.
-            span = None
+            # escapes): the source there is not the text checked, and rewriting it would break it.
+            advice.append(f"{line} (not auto-fixable: the source writes these words differently, "
+                          f"e.g. escaped or split by markup)")
+            continue
         if replacement is None or span is None:
-            tip = f" — {finding.suggestion}" if finding.suggestion else ""
-            advice.append(f"{where}: {finding.rule_id}: {finding.message}{tip}")
+            advice.append(line)
+            continue
+        cut = None if replacement != finding.replacement else _cut_word(field_text, finding.start, finding.end)
+        if cut is not None:
+            advice.append(f"{line} (not auto-fixable: 「{finding.text}」 cuts the word 「{cut}」; replacing it "
+                          f"would leave part of that word behind)")
             continue
         if unit.format == "html":
             import html
 
             replacement = html.escape(replacement, quote=False)
-        rewrites.append((span[0], span[1], replacement))
-    rewrites.sort()
-    non_overlapping: list[tuple[int, int, str]] = []
-    for start, end, text in rewrites:
-        if non_overlapping and start < non_overlapping[-1][1]:
-            continue  # two rules on the same words: the first rewrite wins
-        non_overlapping.append((start, end, text))
-    return non_overlapping, advice
+        planned.append((span[0], span[1], replacement, line))
+    planned.sort(key=lambda r: (r[0], -r[1]))
+    rewrites: list[tuple[int, int, str]] = []
+    cluster: list[tuple[int, int, str | None, str]] = []
+
+    def settle() -> None:
+        if not cluster:
+            return
+        start, end = cluster[0][0], max(r[1] for r in cluster)
+        covering = {r[2] for r in cluster if r[0] == start and r[1] == end}
+        if len(covering) == 1:
+            rewrites.append((start, end, covering.pop()))  # type: ignore[arg-type]
+        else:
+            advice.extend(f"{r[3]} (not auto-fixable: overlaps another finding and no single rewrite "
+                          f"covers both)" for r in cluster)
+        cluster.clear()
+
+    for item in planned:
+        if cluster and item[0] >= max(r[1] for r in cluster):
+            settle()
+        cluster.append(item)
+    settle()
+    return rewrites, advice
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_words():
+    from ..tokenize import WordSegmenter
+
+    return WordSegmenter(())  # jieba's own dictionary: the ruleset's terms would make 全网最低 a word
+
+
+def _cut_word(text: str, start: int, end: int, window: int = 20) -> str | None:
+    """The word (jieba, its own dictionary) that ``text[start:end]`` starts or ends inside, or None
+    (全网最低 in 全网最低价 ends inside 最低价)."""
+    low = max(0, start - window)
+    position = low
+    for word in _plain_words().tokens(text[low:min(len(text), end + window)]):
+        word_start, word_end = position, position + len(word)
+        if word_start < start < word_end or word_start < end < word_end:
+            return word
+        position = word_end
+    return None
+
+
+def checked_rewrites(guard: Guard, unit: Unit, result: DocumentResult, rewrites: list[tuple[int, int, str]],
+                     options: InputOptions) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """The rewrites that leave nothing new flagged, and a line for each one left out.
+
+    The rewritten source is read and checked again. A rewrite whose new words are flagged (最顶级 →
+    很顶级, flagged as 顶级) is dropped; a finding elsewhere that the original did not have (the
+    rewrite changed the context) drops every rewrite. Repeated until the rest is clean.
+    """
+    from collections import Counter
+
+    from ..formats import SkippedResult
+    from ..inputs import read_text_document
+
+    assert unit.source_text is not None
+    original = unit.source_text.text
+
+    def source_spans(of_unit: Unit, findings) -> list[tuple[Any, tuple[int, int] | None]]:
+        return [(f, of_unit.locator.source_span(f.field, f.start, f.end)) for f in findings]
+
+    def overlaps(span: tuple[int, int] | None, spans: list[tuple[int, int]]) -> bool:
+        return span is not None and any(span[0] < e and s < span[1] for s, e in spans)
+
+    before = source_spans(unit, result.findings)
+    refused: list[str] = []
+    kept = list(rewrites)
+    while kept:
+        text = apply_rewrites(original, kept)
+        new_spans, shift = [], 0
+        for start, end, replacement in kept:
+            new_spans.append((start + shift, start + shift + len(replacement)))
+            shift += len(replacement) - (end - start)
+        item = read_text_document(unit.path, _encode_like(unit, text), unit.format, options)
+        if not hasattr(item, "document"):
+            refused.extend(f"{unit.path}: not rewritten: the rewritten file could not be read back "
+                           f"({getattr(item, 'reason', '')})" for _ in kept[:1])
+            return [], refused
+        report = guard.check(item.document)
+        after = document_result(guard, item, report, "high", None, False)
+        if isinstance(after, SkippedResult):  # pragma: no cover - a re-read document is never skipped
+            return [], refused
+        blamed: set[int] = set()
+        old_keys = Counter((f.rule_id, f.text) for f, span in before
+                           if not overlaps(span, [(s, e) for s, e, _ in kept]))
+        for finding, span in source_spans(item, after.findings):
+            hit = [i for i, new in enumerate(new_spans) if overlaps(span, [new])]
+            if hit:
+                for i in hit:
+                    if i not in blamed:
+                        blamed.add(i)
+                        refused.append(f"{unit.path}: not rewritten: 「{original[kept[i][0]:kept[i][1]]}」 → "
+                                       f"「{kept[i][2]}」 would still be flagged ({finding.rule_id}「{finding.text}」)")
+                continue
+            key = (finding.rule_id, finding.text)
+            if old_keys[key] > 0:
+                old_keys[key] -= 1
+                continue
+            refused.extend(f"{unit.path}: not rewritten: 「{original[s:e]}」 → 「{r}」 would add a finding "
+                           f"elsewhere ({finding.rule_id}「{finding.text}」)"
+                           for i, (s, e, r) in enumerate(kept) if i not in blamed)
+            blamed.update(range(len(kept)))
+        if not blamed:
+            return kept, refused
+        kept = [r for i, r in enumerate(kept) if i not in blamed]
+    return kept, refused
 
 
 def apply_rewrites(text: str, rewrites: list[tuple[int, int, str]]) -> str:
@@ -530,10 +651,31 @@ def apply_rewrites(text: str, rewrites: list[tuple[int, int, str]]) -> str:
     return "".join(pieces)
 
 
-def _write_back(unit: Unit, text: str) -> None:
+def _encode_like(unit: Unit, text: str) -> bytes:
+    """``text`` in the unit's encoding, with the byte-order mark its file had (the same bytes)."""
+    import codecs
+
     encoding = unit.encoding
+    if encoding == "utf-8-sig":
+        return codecs.BOM_UTF8 + text.encode("utf-8")
+    if encoding in ("utf-16", "utf-32"):
+        try:
+            head = Path(unit.path).read_bytes()[:4]
+        except OSError:
+            head = b""
+        if encoding == "utf-32":
+            big = head.startswith(codecs.BOM_UTF32_BE)
+            bom, codec = (codecs.BOM_UTF32_BE, "utf-32-be") if big else (codecs.BOM_UTF32_LE, "utf-32-le")
+        else:
+            big = head.startswith(codecs.BOM_UTF16_BE)
+            bom, codec = (codecs.BOM_UTF16_BE, "utf-16-be") if big else (codecs.BOM_UTF16_LE, "utf-16-le")
+        return bom + text.encode(codec)
+    return text.encode(encoding)
+
+
+def _write_back(unit: Unit, text: str) -> None:
     try:
-        Path(unit.path).write_bytes(text.encode(encoding) if encoding != "utf-8-sig" else text.encode("utf-8-sig"))
+        Path(unit.path).write_bytes(_encode_like(unit, text))
     except OSError as exc:
         raise CliError(f"{unit.path}: cannot write: {exc.strerror or exc}") from None
 
@@ -663,8 +805,46 @@ _register_commands()
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl-C
 
 
+def _on_interrupt(main_pid: int) -> Callable:
+    """The SIGINT handler of the command line.
+
+    Without worker processes it raises KeyboardInterrupt as Python's own handler does (``main``
+    prints one line and exits 130). With workers it does not unwind through the process pool: a
+    KeyboardInterrupt raised while the executor holds one of its locks would make the pool's
+    shutdown, or the interpreter's exit, wait forever. It kills the workers (which ignore SIGINT),
+    writes the one line and ends the process with 130 at once. In a worker forked before it set
+    SIGINT to ignored, it does nothing: the parent ends the worker.
+    """
+    def handler(signum, frame):  # noqa: ARG001
+        if os.getpid() != main_pid:
+            return
+        from ..pool import kill_live_workers
+
+        if not kill_live_workers():
+            raise KeyboardInterrupt
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - interrupted in the middle of a write: lose the rest
+                pass
+        try:
+            os.write(2, b"contentguard: interrupted\n")
+        finally:
+            os._exit(EXIT_INTERRUPTED)
+
+    return handler
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: exit codes 0/1/2 as documented, 130 after Ctrl-C, and no traceback."""
+    import signal
+    import threading
+
+    # Only where Ctrl-C would raise KeyboardInterrupt anyway: a SIGINT ignored by whoever started us
+    # (a background job) stays ignored, and only the main thread can set a handler.
+    if threading.current_thread() is threading.main_thread() \
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_interrupt(os.getpid()))
     try:
         cli.main(args=argv, prog_name="contentguard", standalone_mode=False)
     except BrokenPipeError:

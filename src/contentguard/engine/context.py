@@ -23,10 +23,12 @@ Everything this stage decides with — categories, cue words, thresholds — is 
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..document import Document
 from ..errors import ConfigError
+from ..limits import default_limits
 from ..normalize import fold
 from ..packs import ALL_VOICES, Pack, RuleVoice
 from ..report import Finding, FindingContext
@@ -169,14 +172,51 @@ class _Tagger:
         return pairs[0].flag
 
     @classmethod
-    def tags(cls, text: str) -> set[str]:
-        # words of two or more characters: jieba tags many single characters as names (锡 ns)
-        return {p.flag for p in cls.get().lcut(text, HMM=False) if len(p.word.strip()) >= 2}
+    def tags(cls, text: str) -> frozenset[str]:
+        return _tags(text)
 
     @classmethod
     def last(cls, text: str) -> str:
         pairs = [p for p in cls.get().lcut(text[-12:], HMM=False) if p.word.strip()]
         return pairs[-1].flag if pairs else ""
+
+
+@lru_cache(maxsize=4096)
+def _tags(text: str) -> frozenset[str]:
+    # words of two or more characters: jieba tags many single characters as names (锡 ns)
+    return frozenset(p.flag for p in _Tagger.get().lcut(text, HMM=False) if len(p.word.strip()) >= 2)
+
+
+class _Breaks:
+    """Where the clauses and sentences of one field's text end: found once per document, not per hit."""
+
+    __slots__ = ("clause", "sentence")
+
+    def __init__(self, text: str):
+        self.clause = [m.start() for m in _CLAUSE_BREAKS.finditer(text)]
+        self.sentence = [m.start() for m in _SENTENCE_ENDS.finditer(text)]
+
+    @staticmethod
+    def around(positions: list[int], start: int, end: int, length: int) -> tuple[int, int]:
+        """The span from just after the last break before ``start`` to the first break at or after ``end``."""
+        i = bisect.bisect_left(positions, start)
+        begin = positions[i - 1] + 1 if i else 0
+        j = bisect.bisect_left(positions, end)
+        return begin, positions[j] if j < len(positions) else length
+
+
+class _Views(dict):
+    """The folded text of each part of a hit's context, folded only when a cue reads it."""
+
+    def __init__(self, text: str, spans: dict[str, tuple[int, int]]):
+        super().__init__()
+        self._text = text
+        self._spans = spans
+
+    def __missing__(self, key: str) -> str:
+        start, end = self._spans[key]
+        value = self[key] = fold(self._text[start:end])
+        return value
 
 
 class _CompiledFamily:
@@ -232,6 +272,7 @@ class ContextStage:
             f.category.split(".", 1)[0] in self._advertiser_categories
             and speaker in self.voices_of(f.rule_id) for f in findings)
         texts = dict(document.fields())
+        breaks: dict[str, _Breaks] = {}
         kept: list[Finding] = []
         dropped: list[Finding] = []
         for finding in findings:
@@ -241,7 +282,10 @@ class ContextStage:
             update: dict = {"voice": speaker}
             compiled = self._family_of.get(finding.rule_id)
             if compiled is not None:
-                context = self._weigh(compiled, texts.get(finding.field, ""), finding)
+                text = texts.get(finding.field, "")
+                if finding.field not in breaks:
+                    breaks[finding.field] = _Breaks(text)
+                context = self._weigh(compiled, text, finding, breaks[finding.field])
                 update["context"] = context
                 family = compiled.family
                 if context.score < family.drop_below:
@@ -273,25 +317,29 @@ class ContextStage:
                 standing.append(finding)
         return standing, dropped
 
-    def _weigh(self, compiled: _CompiledFamily, text: str, finding: Finding) -> FindingContext:
+    def _weigh(self, compiled: _CompiledFamily, text: str, finding: Finding,
+               breaks: _Breaks | None = None) -> FindingContext:
         family = compiled.family
         window = self.settings.window
         start, end = finding.start, finding.end
-        clause_start = max((m.end() for m in _CLAUSE_BREAKS.finditer(text, 0, start)), default=0)
-        stop = _CLAUSE_BREAKS.search(text, end)
-        clause_end = stop.start() if stop else len(text)
-        sentence_start = max((m.end() for m in _SENTENCE_ENDS.finditer(text, 0, start)), default=0)
-        stop = _SENTENCE_ENDS.search(text, end)
-        sentence_end = stop.end() if stop else len(text)
-        views = {
-            "before": fold(text[max(clause_start, start - window):start]),
-            "after": fold(text[end:min(clause_end, end + window)]),
-            "clause": fold(text[clause_start:clause_end]),
-            "sentence": fold(text[sentence_start:sentence_end]),
-            "hit": fold(finding.text),
-            "clause-before": fold(text[clause_start:start]),
-            "clause-after": fold(text[end:clause_end]),
-        }
+        breaks = breaks if breaks is not None else _Breaks(text)
+        # A clause or sentence is read at most limits.yaml context.max_clause_chars on each side of the
+        # hit: a text without punctuation is one clause, and reading it whole for each hit is quadratic.
+        reach = default_limits().context.max_clause_chars
+        clause_start, clause_end = _Breaks.around(breaks.clause, start, end, len(text))
+        clause_start, clause_end = max(clause_start, start - reach), min(clause_end, end + reach)
+        sentence_start, sentence_end = _Breaks.around(breaks.sentence, start, end, len(text))
+        sentence_start = max(sentence_start, start - reach)
+        sentence_end = min(sentence_end + 1, len(text), end + reach)
+        views = _Views(text, {
+            "before": (max(clause_start, start - window), start),
+            "after": (end, min(clause_end, end + window)),
+            "clause": (clause_start, clause_end),
+            "sentence": (sentence_start, sentence_end),
+            "hit": (start, end),
+            "clause-before": (clause_start, start),
+            "clause-after": (end, clause_end),
+        })
         score = family.prior
         fired: list[tuple[float, Cue]] = []
         for cue, pattern, hit_pattern in compiled.cues:
