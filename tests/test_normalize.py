@@ -150,3 +150,34 @@ def test_collapsed_repeats_map_back_to_the_whole_run():
     assert view.keyed_to_compact(0, 4) == (0, 15)
     assert view.keyed_to_compact(1, 2) == (4, 8)
     assert view.keyed_to_compact(4, 8) == (15, 19)
+
+
+def test_opencc_char_set_matches_installed_dictionaries(tmp_path):
+    """The shipped set of t2s key characters (normalization skips OpenCC for a text with none of them) is the
+    installed OpenCC's: every key of the dictionaries t2s.json chains, dumped with OpenCC's own opencc_dict."""
+    import json
+    import subprocess
+    from pathlib import Path
+
+    import opencc
+
+    from contentguard.normalize import _T2S
+    from contentguard.resources import data_dir
+
+    clib = Path(opencc.__file__).parent / "clib"
+    share = clib / "share" / "opencc"
+    config = json.loads((share / "t2s.json").read_text(encoding="utf-8"))
+    files = [config["normalization"][0]["dict"]["file"]]
+    files += [d["file"] for d in config["conversion_chain"][0]["dict"]["dicts"]]
+    chars: set[str] = set()
+    for name in files:
+        out = tmp_path / f"{name}.txt"
+        subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(share / name), "-o", str(out),
+                        "-f", "ocd2", "-t", "text"], check=True, env={"LD_LIBRARY_PATH": str(clib / "lib64")})
+        for line in out.read_text(encoding="utf-8").splitlines():
+            chars.update(line.split("\t")[0])
+    shipped = (data_dir("lexicons") / "obfuscation" / "opencc_t2s_chars.txt").read_text(encoding="utf-8")
+    assert frozenset("".join(l.strip() for l in shipped.splitlines() if not l.startswith("#"))) == chars
+    # A text without those characters comes back unchanged whether or not OpenCC runs; one with them changes.
+    assert _T2S.convert("这是简体中文，没有繁体字。") == "这是简体中文，没有繁体字。"
+    assert _T2S.convert("這是繁體中文") == "这是繁体中文"

@@ -28,6 +28,9 @@ _PROPERTY = re.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Z]")
 _MAX_STRINGS = 64
 _MAX_ALTERNATIVES = 512
 _MAX_CLASS = 16
+# A larger class (a list of provinces, of symbols) still gates a pattern on its own: one character of
+# it must be in the text, a C-level set test.
+_MAX_CHAR_GATE = 256
 
 Literals = frozenset[str]
 
@@ -59,6 +62,10 @@ def _sequence(items: list) -> set[str] | None:
 
     for op, value in items:
         chars = _characters(op, value)
+        if chars is not None and len(chars) > _MAX_CLASS:
+            flush()  # too many to multiply into strings: one of these characters on its own
+            candidates.append(chars)
+            continue
         if chars is not None:
             extended = {prefix + ch for prefix in run for ch in chars}
             if len(extended) > _MAX_STRINGS:
@@ -87,11 +94,11 @@ def _characters(op, value) -> set[str] | None:
         for kind, item in value:
             if kind is sre_constants.LITERAL:
                 chars.add(chr(item))
-            elif kind is sre_constants.RANGE and item[1] - item[0] < _MAX_CLASS:
+            elif kind is sre_constants.RANGE and item[1] - item[0] < _MAX_CHAR_GATE:
                 chars.update(chr(c) for c in range(item[0], item[1] + 1))
             else:
                 return None
-            if len(chars) > _MAX_CLASS:
+            if len(chars) > _MAX_CHAR_GATE:
                 return None
         return chars
     return None
@@ -114,3 +121,48 @@ def _mandatory(op, value) -> set[str] | None:
         minimum, _, body = value
         return _sequence(list(body)) if minimum >= 1 else None
     return None
+
+
+def _parse(pattern: str):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return sre_parse.parse(_PROPERTY.sub(r"\\w", pattern))
+
+
+def minimum_length(pattern: str) -> int:
+    """The fewest characters a match of ``pattern`` can have (0 when unknown); a shorter text is not searched."""
+    try:
+        low = _parse(pattern).getwidth()[0]
+    except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
+        return 0
+    return low if isinstance(low, int) and 0 <= low < sre_constants.MAXREPEAT else 0
+
+
+def repeat_gate(pattern: str) -> tuple[int, int] | None:
+    """``(width, times)`` when every match holds some string of ``width`` characters ``times`` times:
+    a pattern such as ``(\\w\\w\\w+)\\1{2,}`` (a unit repeated) matches only a text in which a
+    ``width``-gram occurs ``times`` times. None when the pattern is not of that form."""
+    try:
+        items = list(_parse(pattern))
+    except Exception:  # noqa: BLE001
+        return None
+    best: tuple[int, int] | None = None
+    for (op, value), (next_op, next_value) in zip(items, items[1:]):
+        if op is not sre_constants.SUBPATTERN or value[0] is None:
+            continue
+        if next_op not in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and next_op is not getattr(
+                sre_constants, "POSSESSIVE_REPEAT", None):
+            continue
+        minimum, _, body = next_value
+        body = list(body)
+        if minimum < 1 or len(body) != 1 or body[0] != (sre_constants.GROUPREF, value[0]):
+            continue
+        try:
+            width = value[-1].getwidth()[0]
+        except Exception:  # noqa: BLE001
+            continue
+        if 1 <= width < sre_constants.MAXREPEAT:
+            gate = (min(width, 8), minimum + 1)
+            if best is None or gate[1] > best[1]:
+                best = gate
+    return best

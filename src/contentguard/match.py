@@ -9,7 +9,7 @@ number of terms. Patterns run with the ``regex`` module under a time limit. Work
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +21,7 @@ from .document import Document
 from .document import Field as DocumentField
 from .engine.views import require_pinyin, term_variants
 from .errors import PackError
-from .literals import required_literals
+from .literals import minimum_length, repeat_gate, required_literals
 from .normalize import NormalizedText, compact, key_of_compact, keyed
 from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, ModelRule, Pack, PatternRule, Term
 from .report import Finding, ReportError
@@ -48,6 +48,8 @@ class CompiledRule:
     validator: Callable[[str], bool] | None = None
     # Per pattern: the gate that must be open for it to run (None: always runs).
     pattern_gates: tuple[int | None, ...] = ()
+    # Per pattern: (the fewest characters a match has, the repeat it needs as (width, times) or None).
+    pattern_checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
 
     def __getstate__(self):
         return {name: getattr(self, name) for name in self.__slots__ if name not in ("patterns", "validator")}
@@ -120,6 +122,17 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template) if template else ""
 
 
+def _repeats(subject: str, width: int, times: int) -> bool:
+    """Whether some ``width`` characters occur ``times`` times in ``subject`` (overlaps counted)."""
+    count = len(subject) - width + 1
+    if count < times:
+        return False
+    grams = subject if width == 1 else [subject[i:i + width] for i in range(count)]
+    if count - len(set(grams)) < times - 1:
+        return False  # too few repeated grams for any one to occur that often
+    return max(Counter(grams).values()) >= times
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
@@ -152,6 +165,17 @@ class Matcher:
             literals = required_literals(pattern)
             if not literals:
                 return None
+            if all(len(literal) == 1 for literal in literals):
+                # Single characters (a digit, "+", a class of letters) would stop the automaton at every
+                # occurrence: a C-level set test on the folded view (where every view's characters are,
+                # noise included) is far cheaper. Every case of the character: patterns ignore case.
+                gate = gate_count
+                gate_count += 1
+                chars = {variant for literal in literals
+                         for variant in (literal, literal.lower(), literal.upper(), literal.casefold())
+                         if len(variant) == 1}
+                char_gates.append((gate, "".join(sorted(chars))))
+                return gate
             # Patterns see the folded view, the automaton the compact one: a literal present in
             # the folded text is present in the compact text once its noise is removed.
             keys = {norm.noise_regex.sub("", literal.lower()) for literal in literals}
@@ -163,8 +187,6 @@ class Matcher:
             gate = gate_count
             gate_count += 1
             if all(len(key) == 1 for key in keys):
-                # Single characters (a digit, "+") would stop the automaton at every occurrence:
-                # a C-level ``in`` test per field is far cheaper.
                 char_gates.append((gate, "".join(sorted(keys))))
             else:
                 for key in keys:
@@ -187,6 +209,7 @@ class Matcher:
                 allow_cues = tuple(add_cue(cue, index, where) for cue in rule.allow_contexts)
                 all_of = ()
                 gates: tuple[int | None, ...] = ()
+                checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
                 patterns, validator = _compiled_parts(rule)
                 if isinstance(rule, LexiconRule):
                     if not rule.terms:
@@ -209,9 +232,11 @@ class Matcher:
                                                                            variant.obfuscation, variant.scopes)))
                 elif isinstance(rule, PatternRule):
                     gates = tuple(add_gate(p) for p in rule.patterns)
+                    checks = tuple((minimum_length(p), repeat_gate(p)) for p in rule.patterns)
                 elif isinstance(rule, CombinationRule):
                     all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
-                rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates))
+                rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates,
+                                          checks))
         for word in global_allow:
             add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
 
@@ -357,7 +382,7 @@ class _FieldScan:
         for spans in self.allow_spans.values():
             spans.sort(key=lambda span: span[1])  # _covered_by_allow_term bisects by end
         self._term_cues = term_cues
-        present = self.matcher._char_gate_chars.intersection(text.compact)
+        present = self.matcher._char_gate_chars.intersection(text.folded)
         if present:
             for gate, chars in self.matcher._char_gates:
                 if not present.isdisjoint(chars):
@@ -433,9 +458,12 @@ class _FieldScan:
         on_compact = rule.skip_noise
         subject = self.text.compact if on_compact else self.text.folded
         candidates = []
-        for pattern, gate in zip(compiled.patterns, compiled.pattern_gates, strict=True):
+        for pattern, gate, (shortest, repeat) in zip(compiled.patterns, compiled.pattern_gates,
+                                                     compiled.pattern_checks, strict=True):
             if gate is not None and gate not in self._open_gates:
                 continue  # none of the strings every match must contain is in the text
+            if len(subject) < shortest or (repeat is not None and not _repeats(subject, *repeat)):
+                continue  # too short for any match, or no unit repeated as often as the pattern needs
             try:
                 for match in pattern.finditer(subject, timeout=self.matcher.settings.matching.pattern_timeout_seconds):
                     start, end = match.span(rule.group)
