@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from . import compilecache
 from .assess import RiskMatrix
 from .config import Config, load_config, watchlist_pack
 from .document import Document
@@ -98,6 +99,7 @@ def load(packs: Sequence[str | PackSource] | None = None, extra_packs: Iterable[
     if not context_path.is_file():  # a company's rules folder may keep the shipped context settings
         context_path = data_dir("rules") / "context.yaml"
     context = ContextStage(loaded, ContextSettings.from_file(context_path))
+    compilecache.save()  # what this load worked out, for the next process (see compilecache.py)
     return Guard(matcher, matrix, cfg, _ruleset_info(settings, loaded, matrix, cfg, context.settings), context)
 
 

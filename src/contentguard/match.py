@@ -8,6 +8,7 @@ number of terms. Patterns run with the ``regex`` module under a time limit. Work
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -19,7 +20,9 @@ import regex
 
 from .document import Document
 from .document import Field as DocumentField
-from .engine.views import require_pinyin, term_variants
+from .compilecache import cached
+from .lazyregex import LazyPattern
+from .engine.views import Variant, require_pinyin, term_variants
 from .errors import PackError
 from .literals import minimum_length, repeat_gate, required_literals
 from .normalize import NormalizedText, compact, key_of_compact, keyed
@@ -41,7 +44,7 @@ class CompiledRule:
     index: int
     pack: str
     rule: LexiconRule | PatternRule | CombinationRule | ModelRule
-    patterns: tuple[regex.Pattern, ...] = ()
+    patterns: tuple[LazyPattern, ...] = ()
     # Cue ids (into Matcher._cues) of the rule's exemption contexts and combination parts.
     allow_cues: tuple[int, ...] = ()
     all_of_cues: tuple[int, ...] = ()
@@ -65,7 +68,7 @@ class CompiledRule:
 @dataclass(frozen=True, slots=True)
 class _Cue:
     spec: ContextCue
-    pattern: regex.Pattern | None  # for pattern cues; term cues come from the automaton
+    pattern: LazyPattern | None  # for pattern cues; term cues come from the automaton
     gate: int | None = None
 
     def __getstate__(self):
@@ -77,17 +80,28 @@ class _Cue:
         object.__setattr__(self, "pattern", _compile_cue(state["spec"]))
 
 
-def _compiled_parts(rule) -> tuple[tuple[regex.Pattern, ...], Callable[[str], bool] | None]:
-    """A pattern rule's compiled patterns and validator (nothing for other kinds)."""
+def _compiled_parts(rule) -> tuple[tuple[LazyPattern, ...], Callable[[str], bool] | None]:
+    """A pattern rule's patterns (compiled on first use) and validator (nothing for other kinds)."""
     if not isinstance(rule, PatternRule):
         return (), None
     flags = PATTERN_FLAGS if rule.ignore_case else 0
-    patterns = tuple(regex.compile(p, flags) for p in rule.patterns)
+    patterns = tuple(LazyPattern(p, flags) for p in rule.patterns)
     return patterns, VALIDATORS[rule.validator] if rule.validator else None
 
 
-def _compile_cue(spec: ContextCue) -> regex.Pattern | None:
-    return regex.compile(spec.pattern, PATTERN_FLAGS) if spec.pattern else None
+def _compile_cue(spec: ContextCue) -> LazyPattern | None:
+    return LazyPattern(spec.pattern, PATTERN_FLAGS) if spec.pattern else None
+
+
+def _analysis(pattern: str) -> tuple[frozenset[str] | None, int, tuple[int, int] | None]:
+    """What literals.py works out of a pattern (its gate strings, shortest match, repeat), cached."""
+    def compute() -> list[Any]:
+        literals = required_literals(pattern)
+        repeat = repeat_gate(pattern)
+        return [sorted(literals) if literals else None, minimum_length(pattern), list(repeat) if repeat else None]
+
+    literals, shortest, repeat = cached("pattern-analysis", pattern, compute)
+    return (frozenset(literals) if literals else None), shortest, (tuple(repeat) if repeat else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +172,25 @@ class Matcher:
 
         gate_count = 0
         char_gates: list[tuple[int, str]] = []
+        views_key: list[str] = []
+
+        def variants_of(form: str, views: Sequence[str]) -> list[Variant]:
+            """term_variants, kept in the compile cache by the view tables and normalization that shape them."""
+            if not views_key:
+                views_key.append(hashlib.sha256((settings.views.model_dump_json() + "\0"
+                                                 + norm.model_dump_json()).encode("utf-8")).hexdigest()[:24])
+
+            def compute() -> list[Any]:
+                return [[v.form, list(v.obfuscation), list(v.scopes) if v.scopes is not None else None]
+                        for v in term_variants(form, views, settings.views, norm)]
+
+            found = cached("term-variants", f"{views_key[0]}|{','.join(views)}|{form}", compute)
+            return [Variant(f, tuple(o), tuple(sc) if sc is not None else None) for f, o, sc in found]
 
         def add_gate(pattern: str) -> int | None:
             """A gate for a pattern: opened by any of its required literals (see literals.py)."""
             nonlocal gate_count
-            literals = required_literals(pattern)
+            literals = _analysis(pattern)[0]
             if not literals:
                 return None
             if all(len(literal) == 1 for literal in literals):
@@ -224,7 +252,7 @@ class Matcher:
                         segmenter_words.add(form)
                     for term in rule.terms if views else ():
                         form = compact(term.term, norm)
-                        for variant in term_variants(form, views, settings.views, norm):
+                        for variant in variants_of(form, views):
                             key = key_of_compact(variant.form, norm)
                             if key and key not in rule_keys:  # a spelling the rule lists itself stays plain
                                 rule_keys.add(key)
@@ -232,7 +260,7 @@ class Matcher:
                                                                            variant.obfuscation, variant.scopes)))
                 elif isinstance(rule, PatternRule):
                     gates = tuple(add_gate(p) for p in rule.patterns)
-                    checks = tuple((minimum_length(p), repeat_gate(p)) for p in rule.patterns)
+                    checks = tuple(_analysis(p)[1:] for p in rule.patterns)
                 elif isinstance(rule, CombinationRule):
                     all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
                 rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates,

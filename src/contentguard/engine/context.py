@@ -35,9 +35,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..document import Document
+from ..lazyregex import LazyPattern
 from ..errors import ConfigError
 from ..normalize import fold
-from ..packs import ALL_VOICES, Pack, RuleVoice
+from ..packs import ALL_VOICES, Pack, RuleVoice, pattern_info
 from ..report import Finding, FindingContext
 from ..yamlio import load_yaml
 
@@ -82,10 +83,7 @@ class Cue(_Frozen):
                              "word of its 'clause'")
         for value in (self.pattern, self.hit):
             if value is not None:
-                try:
-                    regex.compile(value)
-                except regex.error as exc:
-                    raise ValueError(f"invalid regex {value!r}: {exc}") from exc
+                pattern_info(value, 0)  # ValueError naming the regex; compiled once, then cached
         return self
 
 
@@ -182,8 +180,8 @@ class _Tagger:
 class _CompiledFamily:
     def __init__(self, family: Family):
         self.family = family
-        self.cues = tuple((cue, regex.compile(cue.pattern) if cue.pattern else None,
-                           regex.compile(cue.hit) if cue.hit else None) for cue in family.cues)
+        self.cues = tuple((cue, LazyPattern(cue.pattern, 0) if cue.pattern else None,
+                           LazyPattern(cue.hit, 0) if cue.hit else None) for cue in family.cues)
 
     def __getstate__(self):
         return {"family": self.family}
