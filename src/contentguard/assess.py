@@ -170,6 +170,12 @@ class PublicOpinion(_Frozen):
     events: EventRules | None = None
 
 
+@functools.lru_cache(maxsize=16)
+def _no_risk(route: str) -> Risk:
+    """The grade of a document without findings: one immutable Risk shared by all of them."""
+    return Risk(level="none", impact=0, likelihood=0, route=route, explanation="无命中规则：风险等级 none。")
+
+
 class RiskMatrix(_Frozen):
     version: str = "1"
     levels: dict[int, tuple[Literal["low", "medium", "high"], ...]]
@@ -275,8 +281,7 @@ class RiskMatrix(_Frozen):
     def _grade(self, document: Document, findings: Sequence[Finding], sentiment: Sentiment | None,
                platform_weights: Mapping[str, int] | None = None) -> tuple[Risk, Decision]:
         if not findings:
-            return Risk(level="none", impact=0, likelihood=0, route=self.routes["none"],
-                        explanation="无命中规则：风险等级 none。"), self.decisions["none"]
+            return _no_risk(self.routes["none"]), self.decisions["none"]
         platform_bonus = {**self.impact.platform, **(platform_weights or {})}.get(document.platform or "", 0)
         # Findings agree when they stand in different places: two rules on one span are one piece of evidence.
         per_category = Counter(category for category, _, _ in

@@ -357,11 +357,13 @@ class Guard:
                 errors = [*errors, sentiment_error]
             risk, decision, (triage, deadline) = self._matrix.assess_response(
                 document, findings, sentiment, self._config.platform_weights)
-            reports.append(Report(id=document.id, kind=document.kind, platform=document.platform,
-                                  voice=document.speaker, decision=decision, findings=tuple(findings),
-                                  context_dropped=tuple(context_dropped),
-                                  errors=tuple(errors), risk=risk, sentiment=sentiment, ruleset=self._info,
-                                  triage=triage, deadline=deadline))
+            # Every part is a validated object already (the Document, the findings, the risk): built without
+            # validating again, every field given as the validating constructor would set it.
+            reports.append(Report.model_construct(
+                id=document.id, kind=document.kind, platform=document.platform, voice=document.speaker,
+                decision=decision, findings=tuple(findings), context_dropped=tuple(context_dropped),
+                errors=tuple(errors), risk=risk, sentiment=sentiment, ruleset=self._info, triage=triage,
+                deadline=deadline))
         return reports
 
     def _normalized_fields(self, document: Document) -> list[tuple[str, NormalizedText]]:

@@ -292,6 +292,11 @@ class Matcher:
         self._char_gates: tuple[tuple[int, frozenset[str]], ...] = tuple(
             (gate, frozenset(chars)) for gate, chars in char_gates)
         self._char_gate_chars = frozenset("".join(chars for _, chars in char_gates))
+        gates_by_char: dict[str, list[int]] = defaultdict(list)
+        for gate, chars in char_gates:
+            for char in chars:
+                gates_by_char[char].append(gate)
+        self._gates_by_char = {char: tuple(gates) for char, gates in gates_by_char.items()}
         # Every automaton key with its targets; the automaton reports a key by its position here.
         self._keys: tuple[tuple[str, tuple[tuple[int, int, Any], ...]], ...] = tuple(
             (key, tuple(key_targets)) for key, key_targets in targets.items())
@@ -410,11 +415,9 @@ class _FieldScan:
         for spans in self.allow_spans.values():
             spans.sort(key=lambda span: span[1])  # _covered_by_allow_term bisects by end
         self._term_cues = term_cues
-        present = self.matcher._char_gate_chars.intersection(text.folded)
-        if present:
-            for gate, chars in self.matcher._char_gates:
-                if not present.isdisjoint(chars):
-                    open_gates.add(gate)
+        gates_by_char = self.matcher._gates_by_char
+        for char in self.matcher._char_gate_chars.intersection(text.folded):
+            open_gates.update(gates_by_char[char])
         self._open_gates = open_gates
 
     def rules_that_may_match(self) -> list[CompiledRule]:
