@@ -348,6 +348,8 @@ class Guard:
                 sentiment_error = ReportError(code="sentiment-unavailable", message=str(exc))
 
         reports = []
+        # Report(...) validates: with its parts validated already (revalidate_instances="never") that is faster
+        # than model_construct, measured (4.4 vs 7.5 µs a report).
         for document, problem, result, sentiment in zip(documents, problems, matched, sentiments, strict=True):
             if document is None:
                 reports.append(self._error_report(problem))
@@ -357,13 +359,11 @@ class Guard:
                 errors = [*errors, sentiment_error]
             risk, decision, (triage, deadline) = self._matrix.assess_response(
                 document, findings, sentiment, self._config.platform_weights)
-            # Every part is a validated object already (the Document, the findings, the risk): built without
-            # validating again, every field given as the validating constructor would set it.
-            reports.append(Report.model_construct(
-                id=document.id, kind=document.kind, platform=document.platform, voice=document.speaker,
-                decision=decision, findings=tuple(findings), context_dropped=tuple(context_dropped),
-                errors=tuple(errors), risk=risk, sentiment=sentiment, ruleset=self._info, triage=triage,
-                deadline=deadline))
+            reports.append(Report(id=document.id, kind=document.kind, platform=document.platform,
+                                  voice=document.speaker, decision=decision, findings=tuple(findings),
+                                  context_dropped=tuple(context_dropped),
+                                  errors=tuple(errors), risk=risk, sentiment=sentiment, ruleset=self._info,
+                                  triage=triage, deadline=deadline))
         return reports
 
     def _normalized_fields(self, document: Document) -> list[tuple[str, NormalizedText]]:
