@@ -210,7 +210,7 @@ def test_opencc_char_set_matches_installed_dictionaries(tmp_path):
 
     entries = _opencc_t2s_entries(tmp_path)
     shipped = (data_dir("lexicons") / "obfuscation" / "opencc_t2s_chars.txt").read_text(encoding="utf-8")
-    assert frozenset("".join(l.strip() for l in shipped.splitlines() if not l.startswith("#"))) == \
+    assert frozenset("".join(line.strip() for line in shipped.splitlines() if not line.startswith("#"))) == \
         t2s_changing_chars(entries)
     converter = opencc.OpenCC("t2s")
     for key, _ in entries:
@@ -228,8 +228,9 @@ if __name__ == "__main__":  # regenerate the shipped set: python tests/test_norm
         chars = "".join(sorted(t2s_changing_chars(_opencc_t2s_entries(Path(folder)))))
     header = ("# The characters contentguard looks for before it runs OpenCC t2s: every character that t2s\n"
               "# changes, and for each phrase it changes that holds none of them, its rarest character (by\n"
-              "# jieba's dictionary). From the dictionaries of OpenCC 1.4.2 (Apache-2.0: CJK_Compatibility_Ideographs,\n"
-              "# TSPhrases, TSCharactersExt, TSCharacters). A text with none of them is unchanged by t2s.\n"
+              "# jieba's dictionary). From the dictionaries of OpenCC 1.4.2 (Apache-2.0:\n"
+              "# CJK_Compatibility_Ideographs, TSPhrases, TSCharactersExt, TSCharacters). A text with none of\n"
+              "# them is unchanged by t2s.\n"
               "# Made by `python tests/test_normalize.py`; tests/test_normalize.py checks it.\n")
     out = Path(__file__).resolve().parent.parent / "lexicons" / "obfuscation" / "opencc_t2s_chars.txt"
     out.write_text(header + "\n".join(chars[i:i + 80] for i in range(0, len(chars), 80)) + "\n", encoding="utf-8")

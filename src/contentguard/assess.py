@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .document import Document
 from .errors import ConfigError
 from .report import Decision, Finding, Risk, RiskLevel, Sentiment
-from .yamlio import load_yaml, read_text_file
+from .yamlio import load_rules_yaml, read_text_file
 
 _LEVEL_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
 
@@ -203,7 +203,7 @@ class RiskMatrix(_Frozen):
     @classmethod
     def from_file(cls, path: Path) -> RiskMatrix:
         try:
-            data = load_yaml(read_text_file(path))
+            data = load_rules_yaml(read_text_file(path))
         except (OSError, ValueError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read risk matrix: {exc}") from exc
         try:

@@ -147,7 +147,7 @@ def repeat_gate(pattern: str) -> tuple[int, int] | None:
     except Exception:  # noqa: BLE001
         return None
     best: tuple[int, int] | None = None
-    for (op, value), (next_op, next_value) in zip(items, items[1:]):
+    for (op, value), (next_op, next_value) in zip(items, items[1:], strict=False):
         if op is not sre_constants.SUBPATTERN or value[0] is None:
             continue
         if next_op not in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and next_op is not getattr(

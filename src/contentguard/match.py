@@ -18,14 +18,14 @@ from typing import Any
 import ahocorasick_rs
 import regex
 
+from .compilecache import cached
 from .document import Document
 from .document import Field as DocumentField
-from .compilecache import cached
-from .lazyregex import LazyPattern
 from .engine.views import Variant, require_pinyin, term_variants
 from .errors import PackError
+from .lazyregex import LazyPattern
 from .literals import minimum_length, repeat_gate, required_literals
-from .normalize import NormalizedText, compact, key_of_compact, keyed
+from .normalize import NormalizedText, compact, key_of_compact
 from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, ModelRule, Pack, PatternRule, Term
 from .report import Finding, ReportError
 from .settings import RulesetSettings
@@ -163,8 +163,18 @@ class Matcher:
         targets: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
         segmenter_words: set[str] = set()
 
+        norm_key = hashlib.sha256(norm.model_dump_json().encode("utf-8")).hexdigest()[:24]
+
+        def forms(text: str) -> tuple[str, str]:
+            """A term's compact form and its automaton key, kept in the compile cache by the normalization."""
+            def compute() -> list[str]:
+                form = compact(text, norm)
+                return [form, key_of_compact(form, norm)]
+
+            return tuple(cached("term-forms", f"{norm_key}|{text}", compute))  # type: ignore[return-value]
+
         def add_key(text: str, target: tuple[int, int, Any], where: str) -> str:
-            key = keyed(text, norm)
+            key = forms(text)[1]
             if not key:
                 raise PackError(f"{where}: term {text!r} is empty once normalized (only noise characters)")
             targets[key].append(target)
@@ -247,11 +257,11 @@ class Matcher:
                         require_pinyin(where)
                     rule_keys: set[str] = set()
                     for term in rule.terms:
-                        form = compact(term.term, norm)
+                        form = forms(term.term)[0]
                         rule_keys.add(add_key(term.term, (_TERM, index, TermKey(term, form, form)), where))
                         segmenter_words.add(form)
                     for term in rule.terms if views else ():
-                        form = compact(term.term, norm)
+                        form = forms(term.term)[0]
                         for variant in variants_of(form, views):
                             key = key_of_compact(variant.form, norm)
                             if key and key not in rule_keys:  # a spelling the rule lists itself stays plain

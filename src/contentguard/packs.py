@@ -21,7 +21,7 @@ from .errors import PackError
 from .resources import data_dir
 from .settings import View
 from .validators import VALIDATORS
-from .yamlio import load_yaml, read_text_file
+from .yamlio import load_rules_yaml, read_text_file
 
 Scope = Literal["title", "body", "comment"]
 ALL_SCOPES: tuple[Scope, ...] = ("title", "body", "comment")
@@ -91,7 +91,7 @@ def _check_regex(pattern: str) -> None:
     if len(pattern) > limits.max_pattern_length:
         raise ValueError(f"regex of {len(pattern)} characters is over the limit of {limits.max_pattern_length} "
                          f"(limits.yaml patterns.max_pattern_length)")
-    size = pattern_expansion(pattern)
+    size = cached("pattern-expansion", pattern, lambda: pattern_expansion(pattern))
     if size > limits.max_pattern_expansion:
         raise ValueError(f"regex {pattern[:60]!r} repeats too much: about {size:,} steps written out, over the "
                          f"limit of {limits.max_pattern_expansion:,} (limits.yaml patterns.max_pattern_expansion)")
@@ -332,7 +332,7 @@ def load_pack_file(path: Path, lexicon_dirs: Iterable[Path] = ()) -> Pack:
 
 def _parse_yaml(text: str, origin: str) -> Any:
     try:
-        return load_yaml(text)
+        return load_rules_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""

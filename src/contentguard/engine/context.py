@@ -35,12 +35,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..document import Document
-from ..lazyregex import LazyPattern
 from ..errors import ConfigError
+from ..lazyregex import LazyPattern
 from ..normalize import fold
 from ..packs import ALL_VOICES, Pack, RuleVoice, pattern_info
 from ..report import Finding, FindingContext
-from ..yamlio import load_yaml
+from ..yamlio import load_rules_yaml
 
 
 class _Frozen(BaseModel):
@@ -123,7 +123,7 @@ class ContextSettings(_Frozen):
     @classmethod
     def from_file(cls, path: Path) -> ContextSettings:
         try:
-            data = load_yaml(Path(path).read_text(encoding="utf-8"))
+            data = load_rules_yaml(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read context settings: {exc}") from exc
         try:
