@@ -63,11 +63,13 @@ def megabytes(texts: list[str]) -> float:
     return sum(len(t.encode("utf-8")) for t in texts) / 1e6
 
 
-def timed(fn: Callable[[], object]) -> float:
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall seconds and this process's CPU seconds (the CPU figure is steadier on a busy shared machine; it
+    leaves out the work of worker processes, so it is printed for the one-process systems only)."""
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def fresh_process_seconds(code: str, runs: int) -> list[float]:
@@ -170,16 +172,23 @@ def main() -> None:
     for set_name, texts in sets.items():
         size = megabytes(texts)
         seconds: dict[str, list[float]] = defaultdict(list)
+        cpu_seconds: dict[str, list[float]] = defaultdict(list)
         for _ in range(args.rounds):
             for system, run in systems.items():
-                seconds[system].append(timed(lambda run=run, texts=texts: run(texts)))
+                wall, cpu = timed(lambda run=run, texts=texts: run(texts))
+                seconds[system].append(wall)
+                cpu_seconds[system].append(cpu)
         medians = {system: size / statistics.median(values) for system, values in seconds.items()}
+        cpu_medians = {system: size / statistics.median(values) for system, values in cpu_seconds.items()}
         jieba_rate = medians["jieba.lcut (HMM)"]
+        jieba_cpu_rate = cpu_medians["jieba.lcut (HMM)"]
         print(f"{set_name}:")
         for system, rate in medians.items():
             docs = len(texts) * rate / size
+            cpu = "" if "2 workers" in system else \
+                f"  CPU {cpu_medians[system]:6.2f} MB/s ×{cpu_medians[system] / jieba_cpu_rate:5.2f}"
             print(f"  {system:26} {rate:7.2f} MB/s {docs:9.0f} docs/s  ×{rate / jieba_rate:5.2f} jieba.lcut  "
-                  f"(rounds: {', '.join(f'{size / s:.2f}' for s in seconds[system])})")
+                  f"(rounds: {', '.join(f'{size / s:.2f}' for s in seconds[system])}){cpu}")
         for sentiment in ("on", "off"):
             one, two = medians[f"sentiment {sentiment}, 1 worker"], medians[f"sentiment {sentiment}, 2 workers"]
             print(f"  2 workers / 1 worker, sentiment {sentiment}: {two / one:.2f}x")

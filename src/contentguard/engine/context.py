@@ -135,6 +135,8 @@ class ContextSettings(_Frozen):
 
 _CLAUSE_BREAKS = regex.compile(r"[。，,！!？?；;：:\n]")
 _SENTENCE_ENDS = regex.compile(r"[。！!？?；;\n]")
+_CLAUSE_BREAKS_BACK = regex.compile(_CLAUSE_BREAKS.pattern, regex.REVERSE)
+_SENTENCE_ENDS_BACK = regex.compile(_SENTENCE_ENDS.pattern, regex.REVERSE)
 
 
 class _Tagger:
@@ -152,7 +154,9 @@ class _Tagger:
                     import jieba.posseg
 
                     jieba.setLogLevel(logging.WARNING)
-                    cls._tokenizer = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+                    from ..tokenize import shared_tokenizer  # one jieba dictionary for the process
+
+                    cls._tokenizer = jieba.posseg.POSTokenizer(shared_tokenizer())
         return cls._tokenizer
 
     @classmethod
@@ -275,10 +279,14 @@ class ContextStage:
         family = compiled.family
         window = self.settings.window
         start, end = finding.start, finding.end
-        clause_start = max((m.end() for m in _CLAUSE_BREAKS.finditer(text, 0, start)), default=0)
+        # The last break before the hit, searched backwards from it (a forward scan from the text's start
+        # made a long document's hits quadratic).
+        last = _CLAUSE_BREAKS_BACK.search(text, 0, start)
+        clause_start = last.end() if last else 0
         stop = _CLAUSE_BREAKS.search(text, end)
         clause_end = stop.start() if stop else len(text)
-        sentence_start = max((m.end() for m in _SENTENCE_ENDS.finditer(text, 0, start)), default=0)
+        last = _SENTENCE_ENDS_BACK.search(text, 0, start)
+        sentence_start = last.end() if last else 0
         stop = _SENTENCE_ENDS.search(text, end)
         sentence_end = stop.end() if stop else len(text)
         views = {
