@@ -9,6 +9,7 @@ knows, a class too large to list) it gives no set and the pattern always runs.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 
@@ -30,7 +31,67 @@ _MAX_ALTERNATIVES = 512
 _MAX_CLASS = 16
 # A larger class (a list of provinces, of symbols) still gates a pattern on its own: one character of
 # it must be in the text, a C-level set test.
-_MAX_CHAR_GATE = 256
+_MAX_CHAR_GATE = 4096
+# A Unicode property of at most this many characters (Extended_Pictographic: 3,537) is written out as
+# the class of its characters for the analysis; a larger one (Han) is "some character".
+_MAX_PROPERTY = 4096
+
+
+def _property_class(match: re.Match) -> str:
+    """``\\p{X}`` as the characters it stands for (a class body inside ``[...]``, a class outside), or
+    ``\\w`` when it is negated, unknown or too large to list."""
+    written = match.group()
+    if written[1] == "P":
+        return r"\w"
+    chars = _property_chars(written)
+    if chars is None:
+        return r"\w"
+    body = "".join(f"\\U{ord(ch):08x}" for ch in chars)
+    return body if _in_class(match.string, match.start()) else f"[{body}]"
+
+
+def _in_class(pattern: str, position: int) -> bool:
+    """Whether ``position`` of ``pattern`` is inside a character class ``[...]`` (escapes skipped)."""
+    inside = False
+    i = 0
+    while i < position:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if not inside and ch == "[":
+            inside = True
+            i += 1
+            if i < position and pattern[i] == "^":
+                i += 1
+            if i < position and pattern[i] == "]":  # a ] first in a class is a character
+                i += 1
+            continue
+        if inside and ch == "]":
+            inside = False
+        i += 1
+    return inside
+
+
+_ALL_CHARACTERS: str | None = None
+
+
+@functools.lru_cache(maxsize=64)
+def _property_chars(written: str) -> str | None:
+    """Every character of a property (as the regex module reads it), or None past _MAX_PROPERTY."""
+    global _ALL_CHARACTERS
+    import regex
+
+    try:
+        compiled = regex.compile(written)
+    except regex.error:
+        return None
+    if _ALL_CHARACTERS is None:
+        _ALL_CHARACTERS = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    found = compiled.findall(_ALL_CHARACTERS)
+    if not found or len(found) > _MAX_PROPERTY:
+        return None
+    return "".join(found)
 
 Literals = frozenset[str]
 
@@ -39,9 +100,11 @@ def required_literals(pattern: str) -> Literals | None:
     """Strings of which every match of ``pattern`` contains at least one, or None if unknown."""
     # Unicode properties (\p{Han}) are the regex module's: for this analysis any one of them is
     # just "some character", which \w stands for (a class is never a required literal anyway).
-    pattern = _PROPERTY.sub(r"\\w", pattern)
+    pattern = _PROPERTY.sub(_property_class, pattern)
     try:
-        parsed = sre_parse.parse(pattern)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
         return None
     found = _sequence(list(parsed))

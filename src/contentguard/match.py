@@ -203,6 +203,10 @@ class Matcher:
             literals = _analysis(pattern)[0]
             if not literals:
                 return None
+            if any(norm.noise_regex.search(literal.lower()) for literal in literals):
+                # A literal with a noise character ({{, ${) is not in the compact view the automaton reads;
+                # any one of its characters is in the folded view: gate on one character of each.
+                literals = frozenset(literal[0] for literal in literals)
             if all(len(literal) == 1 for literal in literals):
                 # Single characters (a digit, "+", a class of letters) would stop the automaton at every
                 # occurrence: a C-level set test on the folded view (where every view's characters are,

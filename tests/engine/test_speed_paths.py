@@ -34,6 +34,11 @@ def test_pattern_analysis_gives_lengths_repeats_and_class_gates():
     # A class too large to multiply into strings still gates the pattern, one character at a time.
     provinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
     assert required_literals(f"[{provinces}]\\d{{5}}") == frozenset(provinces)
+    # A small Unicode property is written out (an emoji wall needs an emoji); a large one (Han) gates nothing.
+    emoji = required_literals(r"(?:\p{Extended_Pictographic}[\ufe0f\p{Emoji_Modifier}\s]*){15,}")
+    assert emoji is not None and "😀" in emoji and "a" not in emoji
+    assert required_literals(r"\p{Han}+") is None
+    assert required_literals(r"\[\p{Han}+\]") == frozenset("[")  # an escaped bracket opens no class
     # Syntax only the regex module knows: no claim.
     assert minimum_length(r"\m\w+\M") == 0 and repeat_gate(r"\m(\w)\1+\M") is None
 
@@ -54,6 +59,7 @@ def test_patterns_behind_the_new_gates_still_report():
         "spam/flooding": {"body": "好物推荐好物推荐好物推荐好物推荐", "kind": "comment"},  # the repeat gate
         "privacy/plate-number": {"body": "粤B·D12345 违停在门口"},  # a class of 24 letters
         "platform/outside-contact-symbol": {"body": "想了解的➕V详聊"},  # a noise character
+        "spam/emoji-wall": {"body": "好" + "😀🎉🔥" * 6, "kind": "comment"},  # a written-out property
     }
     for rule_id, document in cases.items():
         assert rule_id in [f.rule_id for f in guard.check(document).findings]
