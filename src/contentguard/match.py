@@ -317,6 +317,15 @@ class Matcher:
         self._automaton = self._build_automaton()
         self.segmenter = WordSegmenter(segmenter_words)
 
+    def compile_patterns(self) -> None:
+        """Compile every pattern now (a warm worker process), not on first use."""
+        for compiled in self.rules:
+            for pattern in compiled.patterns:
+                pattern.compiled()
+        for cue in self._cues:
+            if cue.pattern is not None:
+                cue.pattern.compiled()
+
     # ---- pickling: the automaton is rebuilt (fast) rather than shipped ---------------------
     def __getstate__(self):
         state = dict(self.__dict__)
