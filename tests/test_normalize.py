@@ -150,3 +150,87 @@ def test_collapsed_repeats_map_back_to_the_whole_run():
     assert view.keyed_to_compact(0, 4) == (0, 15)
     assert view.keyed_to_compact(1, 2) == (4, 8)
     assert view.keyed_to_compact(4, 8) == (15, 19)
+
+
+def _opencc_t2s_entries(folder):
+    """Every (key, value) of the dictionaries OpenCC's t2s chains, dumped with OpenCC's own opencc_dict."""
+    import json
+    import subprocess
+    from pathlib import Path
+
+    import opencc
+
+    clib = Path(opencc.__file__).parent / "clib"
+    share = clib / "share" / "opencc"
+    config = json.loads((share / "t2s.json").read_text(encoding="utf-8"))
+    files = [config["normalization"][0]["dict"]["file"]]
+    files += [d["file"] for d in config["conversion_chain"][0]["dict"]["dicts"]]
+    entries = []
+    for name in files:
+        out = folder / f"{name}.txt"
+        subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(share / name), "-o", str(out),
+                        "-f", "ocd2", "-t", "text"], check=True, env={"LD_LIBRARY_PATH": str(clib / "lib64")})
+        for line in out.read_text(encoding="utf-8").splitlines():
+            key, value = line.split("\t")[:2]
+            entries.append((key, value.split(" ")[0]))  # OpenCC takes the first of several values
+    return entries
+
+
+def t2s_changing_chars(entries) -> set[str]:
+    """The characters normalization looks for before it runs OpenCC: every key character whose value differs,
+    and for a key phrase whose value differs and that holds none of them, its rarest character (by jieba's
+    dictionary) — a text holding none of these contains no key that t2s would change."""
+    import os
+    from collections import Counter
+
+    import jieba
+
+    frequency: Counter[str] = Counter()
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
+        for line in handle:
+            word, count = line.split(" ")[:2]
+            for ch in word:
+                frequency[ch] += int(count)
+    changing = [(key, value) for key, value in entries if value != key]
+    chars = {key for key, _ in changing if len(key) == 1}
+    for key, _ in changing:
+        if len(key) > 1 and chars.isdisjoint(key):
+            chars.add(min(key, key=lambda ch: (frequency[ch], ch)))
+    return chars
+
+
+def test_opencc_char_set_matches_installed_dictionaries(tmp_path):
+    """The shipped set (lexicons/obfuscation/opencc_t2s_chars.txt) is the one the installed OpenCC gives, and
+    skipping OpenCC for a text without those characters changes nothing: every key that t2s changes, inside
+    a simplified sentence, comes out exactly as OpenCC converts it."""
+    import opencc
+
+    from contentguard.normalize import _T2S
+    from contentguard.resources import data_dir
+
+    entries = _opencc_t2s_entries(tmp_path)
+    shipped = (data_dir("lexicons") / "obfuscation" / "opencc_t2s_chars.txt").read_text(encoding="utf-8")
+    assert frozenset("".join(line.strip() for line in shipped.splitlines() if not line.startswith("#"))) == \
+        t2s_changing_chars(entries)
+    converter = opencc.OpenCC("t2s")
+    for key, _ in entries:
+        text = f"我们说{key}了"
+        assert _T2S.convert(text) == converter.convert(text), key
+    assert _T2S.convert("这是简体中文，没有繁体字。") == "这是简体中文，没有繁体字。"
+    assert _T2S.convert("這是繁體中文") == "这是繁体中文"
+
+
+if __name__ == "__main__":  # regenerate the shipped set: python tests/test_normalize.py
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        chars = "".join(sorted(t2s_changing_chars(_opencc_t2s_entries(Path(folder)))))
+    header = ("# The characters contentguard looks for before it runs OpenCC t2s: every character that t2s\n"
+              "# changes, and for each phrase it changes that holds none of them, its rarest character (by\n"
+              "# jieba's dictionary). From the dictionaries of OpenCC 1.4.2 (Apache-2.0:\n"
+              "# CJK_Compatibility_Ideographs, TSPhrases, TSCharactersExt, TSCharacters). A text with none of\n"
+              "# them is unchanged by t2s.\n"
+              "# Made by `python tests/test_normalize.py`; tests/test_normalize.py checks it.\n")
+    out = Path(__file__).resolve().parent.parent / "lexicons" / "obfuscation" / "opencc_t2s_chars.txt"
+    out.write_text(header + "\n".join(chars[i:i + 80] for i in range(0, len(chars), 80)) + "\n", encoding="utf-8")

@@ -10,7 +10,6 @@ from .document import Document
 from .errors import ConfigError, ContentGuardError, ModelError, PackError
 from .gate import PublishBlocked, gate
 from .guard import Guard, load
-from .monitor import Monitor
 from .report import (
     BatchSummary,
     Finding,
@@ -28,3 +27,12 @@ __all__ = [
     "load", "summarize",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # The monitor (and what it imports) loads only for a program that uses it: a scan does not pay for it.
+    if name == "Monitor":
+        from .monitor import Monitor
+
+        return Monitor
+    raise AttributeError(f"module 'contentguard' has no attribute {name!r}")

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .document import Document
 from .errors import ConfigError
 from .report import Decision, Finding, Risk, RiskLevel, Sentiment
-from .yamlio import load_yaml, read_text_file
+from .yamlio import load_rules_yaml, read_text_file
 
 _LEVEL_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
 _DECISION_ORDER = {"pass": 0, "review": 1, "block": 2}
@@ -179,6 +179,10 @@ class CompanyVoice(_Frozen):
 
     least: dict[str, RiskLevel] = {}
     most: dict[str, RiskLevel] = {}
+@functools.lru_cache(maxsize=16)
+def _no_risk(route: str) -> Risk:
+    """The grade of a document without findings: one immutable Risk shared by all of them."""
+    return Risk(level="none", impact=0, likelihood=0, route=route, explanation="无命中规则：风险等级 none。")
 
 
 class RiskMatrix(_Frozen):
@@ -212,7 +216,7 @@ class RiskMatrix(_Frozen):
     @classmethod
     def from_file(cls, path: Path) -> RiskMatrix:
         try:
-            data = load_yaml(read_text_file(path))
+            data = load_rules_yaml(read_text_file(path))
         except (OSError, ValueError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read risk matrix: {exc}") from exc
         try:
@@ -294,8 +298,7 @@ class RiskMatrix(_Frozen):
     def _grade(self, document: Document, findings: Sequence[Finding], sentiment: Sentiment | None,
                platform_weights: Mapping[str, int] | None = None) -> tuple[Risk, Decision]:
         if not findings:
-            return Risk(level="none", impact=0, likelihood=0, route=self.routes["none"],
-                        explanation="无命中规则：风险等级 none。"), self.decisions["none"]
+            return _no_risk(self.routes["none"]), self.decisions["none"]
         platform_bonus = {**self.impact.platform, **(platform_weights or {})}.get(document.platform or "", 0)
         # Findings agree when they stand in different places: findings of one category whose spans
         # overlap (two rules on one phrase, a term inside a longer one) are one piece of evidence.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from . import compilecache
 from .assess import RiskMatrix
 from .config import Config, load_config, watchlist_pack
 from .document import Document
@@ -99,6 +100,7 @@ def load(packs: Sequence[str | PackSource] | None = None, extra_packs: Iterable[
     if not context_path.is_file():  # a company's rules folder may keep the shipped context settings
         context_path = data_dir("rules") / "context.yaml"
     context = ContextStage(loaded, ContextSettings.from_file(context_path))
+    compilecache.save()  # what this load worked out, for the next process (see compilecache.py)
     return Guard(matcher, matrix, cfg, _ruleset_info(settings, loaded, matrix, cfg, context.settings), context)
 
 
@@ -367,6 +369,8 @@ class Guard:
                 sentiment_error = ReportError(code="sentiment-unavailable", message=str(exc))
 
         reports = []
+        # Report(...) validates: with its parts validated already (revalidate_instances="never") that is faster
+        # than model_construct, measured (4.4 vs 7.5 µs a report).
         for document, problem, result, sentiment in zip(documents, problems, matched, sentiments, strict=True):
             if document is None:
                 reports.append(self._error_report(problem))

@@ -9,6 +9,7 @@ knows, a class too large to list) it gives no set and the pattern always runs.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 
@@ -28,6 +29,69 @@ _PROPERTY = re.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Z]")
 _MAX_STRINGS = 64
 _MAX_ALTERNATIVES = 512
 _MAX_CLASS = 16
+# A larger class (a list of provinces, of symbols) still gates a pattern on its own: one character of
+# it must be in the text, a C-level set test.
+_MAX_CHAR_GATE = 4096
+# A Unicode property of at most this many characters (Extended_Pictographic: 3,537) is written out as
+# the class of its characters for the analysis; a larger one (Han) is "some character".
+_MAX_PROPERTY = 4096
+
+
+def _property_class(match: re.Match) -> str:
+    """``\\p{X}`` as the characters it stands for (a class body inside ``[...]``, a class outside), or
+    ``\\w`` when it is negated, unknown or too large to list."""
+    written = match.group()
+    if written[1] == "P":
+        return r"\w"
+    chars = _property_chars(written)
+    if chars is None:
+        return r"\w"
+    body = "".join(f"\\U{ord(ch):08x}" for ch in chars)
+    return body if _in_class(match.string, match.start()) else f"[{body}]"
+
+
+def _in_class(pattern: str, position: int) -> bool:
+    """Whether ``position`` of ``pattern`` is inside a character class ``[...]`` (escapes skipped)."""
+    inside = False
+    i = 0
+    while i < position:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if not inside and ch == "[":
+            inside = True
+            i += 1
+            if i < position and pattern[i] == "^":
+                i += 1
+            if i < position and pattern[i] == "]":  # a ] first in a class is a character
+                i += 1
+            continue
+        if inside and ch == "]":
+            inside = False
+        i += 1
+    return inside
+
+
+_ALL_CHARACTERS: str | None = None
+
+
+@functools.lru_cache(maxsize=64)
+def _property_chars(written: str) -> str | None:
+    """Every character of a property (as the regex module reads it), or None past _MAX_PROPERTY."""
+    global _ALL_CHARACTERS
+    import regex
+
+    try:
+        compiled = regex.compile(written)
+    except regex.error:
+        return None
+    if _ALL_CHARACTERS is None:
+        _ALL_CHARACTERS = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    found = compiled.findall(_ALL_CHARACTERS)
+    if not found or len(found) > _MAX_PROPERTY:
+        return None
+    return "".join(found)
 
 Literals = frozenset[str]
 
@@ -36,9 +100,11 @@ def required_literals(pattern: str) -> Literals | None:
     """Strings of which every match of ``pattern`` contains at least one, or None if unknown."""
     # Unicode properties (\p{Han}) are the regex module's: for this analysis any one of them is
     # just "some character", which \w stands for (a class is never a required literal anyway).
-    pattern = _PROPERTY.sub(r"\\w", pattern)
+    pattern = _PROPERTY.sub(_property_class, pattern)
     try:
-        parsed = sre_parse.parse(pattern)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
         return None
     found = _sequence(list(parsed))
@@ -59,6 +125,10 @@ def _sequence(items: list) -> set[str] | None:
 
     for op, value in items:
         chars = _characters(op, value)
+        if chars is not None and len(chars) > _MAX_CLASS:
+            flush()  # too many to multiply into strings: one of these characters on its own
+            candidates.append(chars)
+            continue
         if chars is not None:
             extended = {prefix + ch for prefix in run for ch in chars}
             if len(extended) > _MAX_STRINGS:
@@ -87,11 +157,11 @@ def _characters(op, value) -> set[str] | None:
         for kind, item in value:
             if kind is sre_constants.LITERAL:
                 chars.add(chr(item))
-            elif kind is sre_constants.RANGE and item[1] - item[0] < _MAX_CLASS:
+            elif kind is sre_constants.RANGE and item[1] - item[0] < _MAX_CHAR_GATE:
                 chars.update(chr(c) for c in range(item[0], item[1] + 1))
             else:
                 return None
-            if len(chars) > _MAX_CLASS:
+            if len(chars) > _MAX_CHAR_GATE:
                 return None
         return chars
     return None
@@ -114,3 +184,48 @@ def _mandatory(op, value) -> set[str] | None:
         minimum, _, body = value
         return _sequence(list(body)) if minimum >= 1 else None
     return None
+
+
+def _parse(pattern: str):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return sre_parse.parse(_PROPERTY.sub(r"\\w", pattern))
+
+
+def minimum_length(pattern: str) -> int:
+    """The fewest characters a match of ``pattern`` can have (0 when unknown); a shorter text is not searched."""
+    try:
+        low = _parse(pattern).getwidth()[0]
+    except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
+        return 0
+    return low if isinstance(low, int) and 0 <= low < sre_constants.MAXREPEAT else 0
+
+
+def repeat_gate(pattern: str) -> tuple[int, int] | None:
+    """``(width, times)`` when every match holds some string of ``width`` characters ``times`` times:
+    a pattern such as ``(\\w\\w\\w+)\\1{2,}`` (a unit repeated) matches only a text in which a
+    ``width``-gram occurs ``times`` times. None when the pattern is not of that form."""
+    try:
+        items = list(_parse(pattern))
+    except Exception:  # noqa: BLE001
+        return None
+    best: tuple[int, int] | None = None
+    for (op, value), (next_op, next_value) in zip(items, items[1:], strict=False):
+        if op is not sre_constants.SUBPATTERN or value[0] is None:
+            continue
+        if next_op not in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and next_op is not getattr(
+                sre_constants, "POSSESSIVE_REPEAT", None):
+            continue
+        minimum, _, body = next_value
+        body = list(body)
+        if minimum < 1 or len(body) != 1 or body[0] != (sre_constants.GROUPREF, value[0]):
+            continue
+        try:
+            width = value[-1].getwidth()[0]
+        except Exception:  # noqa: BLE001
+            continue
+        if 1 <= width < sre_constants.MAXREPEAT:
+            gate = (min(width, 8), minimum + 1)
+            if best is None or gate[1] > best[1]:
+                best = gate
+    return best

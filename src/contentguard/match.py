@@ -8,8 +8,9 @@ number of terms. Patterns run with the ``regex`` module under a time limit. Work
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,12 +18,14 @@ from typing import Any
 import ahocorasick_rs
 import regex
 
+from .compilecache import cached
 from .document import Document
 from .document import Field as DocumentField
-from .engine.views import require_pinyin, term_variants
+from .engine.views import Variant, require_pinyin, term_variants
 from .errors import PackError
-from .literals import required_literals
-from .normalize import NormalizedText, compact, key_of_compact, keyed
+from .lazyregex import LazyPattern
+from .literals import minimum_length, repeat_gate, required_literals
+from .normalize import NormalizedText, compact, key_of_compact
 from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, ModelRule, Pack, PatternRule, Term
 from .report import Finding, ReportError
 from .settings import RulesetSettings
@@ -41,13 +44,15 @@ class CompiledRule:
     index: int
     pack: str
     rule: LexiconRule | PatternRule | CombinationRule | ModelRule
-    patterns: tuple[regex.Pattern, ...] = ()
+    patterns: tuple[LazyPattern, ...] = ()
     # Cue ids (into Matcher._cues) of the rule's exemption contexts and combination parts.
     allow_cues: tuple[int, ...] = ()
     all_of_cues: tuple[int, ...] = ()
     validator: Callable[[str], bool] | None = None
     # Per pattern: the gate that must be open for it to run (None: always runs).
     pattern_gates: tuple[int | None, ...] = ()
+    # Per pattern: (the fewest characters a match has, the repeat it needs as (width, times) or None).
+    pattern_checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
 
     def __getstate__(self):
         return {name: getattr(self, name) for name in self.__slots__ if name not in ("patterns", "validator")}
@@ -63,7 +68,7 @@ class CompiledRule:
 @dataclass(frozen=True, slots=True)
 class _Cue:
     spec: ContextCue
-    pattern: regex.Pattern | None  # for pattern cues; term cues come from the automaton
+    pattern: LazyPattern | None  # for pattern cues; term cues come from the automaton
     gate: int | None = None
 
     def __getstate__(self):
@@ -75,17 +80,28 @@ class _Cue:
         object.__setattr__(self, "pattern", _compile_cue(state["spec"]))
 
 
-def _compiled_parts(rule) -> tuple[tuple[regex.Pattern, ...], Callable[[str], bool] | None]:
-    """A pattern rule's compiled patterns and validator (nothing for other kinds)."""
+def _compiled_parts(rule) -> tuple[tuple[LazyPattern, ...], Callable[[str], bool] | None]:
+    """A pattern rule's patterns (compiled on first use) and validator (nothing for other kinds)."""
     if not isinstance(rule, PatternRule):
         return (), None
     flags = PATTERN_FLAGS if rule.ignore_case else 0
-    patterns = tuple(regex.compile(p, flags) for p in rule.patterns)
+    patterns = tuple(LazyPattern(p, flags) for p in rule.patterns)
     return patterns, VALIDATORS[rule.validator] if rule.validator else None
 
 
-def _compile_cue(spec: ContextCue) -> regex.Pattern | None:
-    return regex.compile(spec.pattern, PATTERN_FLAGS) if spec.pattern else None
+def _compile_cue(spec: ContextCue) -> LazyPattern | None:
+    return LazyPattern(spec.pattern, PATTERN_FLAGS) if spec.pattern else None
+
+
+def _analysis(pattern: str) -> tuple[frozenset[str] | None, int, tuple[int, int] | None]:
+    """What literals.py works out of a pattern (its gate strings, shortest match, repeat), cached."""
+    def compute() -> list[Any]:
+        literals = required_literals(pattern)
+        repeat = repeat_gate(pattern)
+        return [sorted(literals) if literals else None, minimum_length(pattern), list(repeat) if repeat else None]
+
+    literals, shortest, repeat = cached("pattern-analysis", pattern, compute)
+    return (frozenset(literals) if literals else None), shortest, (tuple(repeat) if repeat else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +136,17 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template) if template else ""
 
 
+def _repeats(subject: str, width: int, times: int) -> bool:
+    """Whether some ``width`` characters occur ``times`` times in ``subject`` (overlaps counted)."""
+    count = len(subject) - width + 1
+    if count < times:
+        return False
+    grams = subject if width == 1 else [subject[i:i + width] for i in range(count)]
+    if count - len(set(grams)) < times - 1:
+        return False  # too few repeated grams for any one to occur that often
+    return max(Counter(grams).values()) >= times
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
@@ -136,8 +163,18 @@ class Matcher:
         targets: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
         segmenter_words: set[str] = set()
 
+        norm_key = hashlib.sha256(norm.model_dump_json().encode("utf-8")).hexdigest()[:24]
+
+        def forms(text: str) -> tuple[str, str]:
+            """A term's compact form and its automaton key, kept in the compile cache by the normalization."""
+            def compute() -> list[str]:
+                form = compact(text, norm)
+                return [form, key_of_compact(form, norm)]
+
+            return tuple(cached("term-forms", f"{norm_key}|{text}", compute))  # type: ignore[return-value]
+
         def add_key(text: str, target: tuple[int, int, Any], where: str) -> str:
-            key = keyed(text, norm)
+            key = forms(text)[1]
             if not key:
                 raise PackError(f"{where}: term {text!r} is empty once normalized (only noise characters)")
             targets[key].append(target)
@@ -145,13 +182,42 @@ class Matcher:
 
         gate_count = 0
         char_gates: list[tuple[int, str]] = []
+        views_key: list[str] = []
+
+        def variants_of(form: str, views: Sequence[str]) -> list[Variant]:
+            """term_variants, kept in the compile cache by the view tables and normalization that shape them."""
+            if not views_key:
+                views_key.append(hashlib.sha256((settings.views.model_dump_json() + "\0"
+                                                 + norm.model_dump_json()).encode("utf-8")).hexdigest()[:24])
+
+            def compute() -> list[Any]:
+                return [[v.form, list(v.obfuscation), list(v.scopes) if v.scopes is not None else None]
+                        for v in term_variants(form, views, settings.views, norm)]
+
+            found = cached("term-variants", f"{views_key[0]}|{','.join(views)}|{form}", compute)
+            return [Variant(f, tuple(o), tuple(sc) if sc is not None else None) for f, o, sc in found]
 
         def add_gate(pattern: str) -> int | None:
             """A gate for a pattern: opened by any of its required literals (see literals.py)."""
             nonlocal gate_count
-            literals = required_literals(pattern)
+            literals = _analysis(pattern)[0]
             if not literals:
                 return None
+            if any(norm.noise_regex.search(literal.lower()) for literal in literals):
+                # A literal with a noise character ({{, ${) is not in the compact view the automaton reads;
+                # any one of its characters is in the folded view: gate on one character of each.
+                literals = frozenset(literal[0] for literal in literals)
+            if all(len(literal) == 1 for literal in literals):
+                # Single characters (a digit, "+", a class of letters) would stop the automaton at every
+                # occurrence: a C-level set test on the folded view (where every view's characters are,
+                # noise included) is far cheaper. Every case of the character: patterns ignore case.
+                gate = gate_count
+                gate_count += 1
+                chars = {variant for literal in literals
+                         for variant in (literal, literal.lower(), literal.upper(), literal.casefold())
+                         if len(variant) == 1}
+                char_gates.append((gate, "".join(sorted(chars))))
+                return gate
             # Patterns see the folded view, the automaton the compact one: a literal present in
             # the folded text is present in the compact text once its noise is removed.
             keys = {norm.noise_regex.sub("", literal.lower()) for literal in literals}
@@ -163,8 +229,6 @@ class Matcher:
             gate = gate_count
             gate_count += 1
             if all(len(key) == 1 for key in keys):
-                # Single characters (a digit, "+") would stop the automaton at every occurrence:
-                # a C-level ``in`` test per field is far cheaper.
                 char_gates.append((gate, "".join(sorted(keys))))
             else:
                 for key in keys:
@@ -187,6 +251,7 @@ class Matcher:
                 allow_cues = tuple(add_cue(cue, index, where) for cue in rule.allow_contexts)
                 all_of = ()
                 gates: tuple[int | None, ...] = ()
+                checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
                 patterns, validator = _compiled_parts(rule)
                 if isinstance(rule, LexiconRule):
                     if not rule.terms:
@@ -196,12 +261,12 @@ class Matcher:
                         require_pinyin(where)
                     rule_keys: set[str] = set()
                     for term in rule.terms:
-                        form = compact(term.term, norm)
+                        form = forms(term.term)[0]
                         rule_keys.add(add_key(term.term, (_TERM, index, TermKey(term, form, form)), where))
                         segmenter_words.add(form)
                     for term in rule.terms if views else ():
-                        form = compact(term.term, norm)
-                        for variant in term_variants(form, views, settings.views, norm):
+                        form = forms(term.term)[0]
+                        for variant in variants_of(form, views):
                             key = key_of_compact(variant.form, norm)
                             if key and key not in rule_keys:  # a spelling the rule lists itself stays plain
                                 rule_keys.add(key)
@@ -209,9 +274,11 @@ class Matcher:
                                                                            variant.obfuscation, variant.scopes)))
                 elif isinstance(rule, PatternRule):
                     gates = tuple(add_gate(p) for p in rule.patterns)
+                    checks = tuple(_analysis(p)[1:] for p in rule.patterns)
                 elif isinstance(rule, CombinationRule):
                     all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
-                rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates))
+                rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates,
+                                          checks))
         for word in global_allow:
             add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
 
@@ -239,11 +306,25 @@ class Matcher:
         self._char_gates: tuple[tuple[int, frozenset[str]], ...] = tuple(
             (gate, frozenset(chars)) for gate, chars in char_gates)
         self._char_gate_chars = frozenset("".join(chars for _, chars in char_gates))
+        gates_by_char: dict[str, list[int]] = defaultdict(list)
+        for gate, chars in char_gates:
+            for char in chars:
+                gates_by_char[char].append(gate)
+        self._gates_by_char = {char: tuple(gates) for char, gates in gates_by_char.items()}
         # Every automaton key with its targets; the automaton reports a key by its position here.
         self._keys: tuple[tuple[str, tuple[tuple[int, int, Any], ...]], ...] = tuple(
             (key, tuple(key_targets)) for key, key_targets in targets.items())
         self._automaton = self._build_automaton()
         self.segmenter = WordSegmenter(segmenter_words)
+
+    def compile_patterns(self) -> None:
+        """Compile every pattern now (a warm worker process), not on first use."""
+        for compiled in self.rules:
+            for pattern in compiled.patterns:
+                pattern.compiled()
+        for cue in self._cues:
+            if cue.pattern is not None:
+                cue.pattern.compiled()
 
     # ---- pickling: the automaton is rebuilt (fast) rather than shipped ---------------------
     def __getstate__(self):
@@ -357,11 +438,9 @@ class _FieldScan:
         for spans in self.allow_spans.values():
             spans.sort(key=lambda span: span[1])  # _covered_by_allow_term bisects by end
         self._term_cues = term_cues
-        present = self.matcher._char_gate_chars.intersection(text.compact)
-        if present:
-            for gate, chars in self.matcher._char_gates:
-                if not present.isdisjoint(chars):
-                    open_gates.add(gate)
+        gates_by_char = self.matcher._gates_by_char
+        for char in self.matcher._char_gate_chars.intersection(text.folded):
+            open_gates.update(gates_by_char[char])
         self._open_gates = open_gates
 
     def rules_that_may_match(self) -> list[CompiledRule]:
@@ -433,9 +512,12 @@ class _FieldScan:
         on_compact = rule.skip_noise
         subject = self.text.compact if on_compact else self.text.folded
         candidates = []
-        for pattern, gate in zip(compiled.patterns, compiled.pattern_gates, strict=True):
+        for pattern, gate, (shortest, repeat) in zip(compiled.patterns, compiled.pattern_gates,
+                                                     compiled.pattern_checks, strict=True):
             if gate is not None and gate not in self._open_gates:
                 continue  # none of the strings every match must contain is in the text
+            if len(subject) < shortest or (repeat is not None and not _repeats(subject, *repeat)):
+                continue  # too short for any match, or no unit repeated as often as the pattern needs
             try:
                 for match in pattern.finditer(subject, timeout=self.matcher.settings.matching.pattern_timeout_seconds):
                     start, end = match.span(rule.group)

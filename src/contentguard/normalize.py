@@ -67,8 +67,15 @@ class _T2S:
     _lock = threading.Lock()
     _converter = None
 
+    _chars: frozenset[str] | None = None
+
     @classmethod
     def convert(cls, text: str) -> str:
+        chars = cls._chars
+        if chars is None:
+            chars = cls._load_chars()
+        if chars and chars.isdisjoint(text):
+            return text  # no character of any t2s dictionary key: OpenCC would return the text as it is
         converter = cls._converter
         if converter is None:
             with cls._lock:
@@ -78,6 +85,21 @@ class _T2S:
                     cls._converter = opencc.OpenCC("t2s")
                 converter = cls._converter
         return converter.convert(text)
+
+    @classmethod
+    def _load_chars(cls) -> frozenset[str]:
+        """The characters of every key of OpenCC's t2s dictionaries (lexicons/obfuscation/opencc_t2s_chars.txt);
+        empty when the file is missing, and then every text goes through OpenCC."""
+        from .resources import data_dir
+
+        try:
+            text = (data_dir("lexicons") / "obfuscation" / "opencc_t2s_chars.txt").read_text(encoding="utf-8")
+        except (FileNotFoundError, OSError):
+            chars: frozenset[str] = frozenset()
+        else:
+            chars = frozenset("".join(line.strip() for line in text.splitlines() if not line.startswith("#")))
+        cls._chars = chars
+        return chars
 
 
 @dataclass(frozen=True, slots=True)

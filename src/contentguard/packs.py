@@ -16,11 +16,12 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .compilecache import cached
 from .errors import PackError
 from .resources import data_dir
 from .settings import View
 from .validators import VALIDATORS
-from .yamlio import load_yaml, read_text_file
+from .yamlio import load_rules_yaml, read_text_file
 
 Scope = Literal["title", "body", "comment"]
 ALL_SCOPES: tuple[Scope, ...] = ("title", "body", "comment")
@@ -90,14 +91,25 @@ def _check_regex(pattern: str) -> None:
     if len(pattern) > limits.max_pattern_length:
         raise ValueError(f"regex of {len(pattern)} characters is over the limit of {limits.max_pattern_length} "
                          f"(limits.yaml patterns.max_pattern_length)")
-    size = pattern_expansion(pattern)
+    size = cached("pattern-expansion", pattern, lambda: pattern_expansion(pattern))
     if size > limits.max_pattern_expansion:
         raise ValueError(f"regex {pattern[:60]!r} repeats too much: about {size:,} steps written out, over the "
                          f"limit of {limits.max_pattern_expansion:,} (limits.yaml patterns.max_pattern_expansion)")
-    try:
-        regex.compile(pattern, PATTERN_FLAGS)
-    except regex.error as exc:
-        raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+    pattern_info(pattern)
+
+
+def pattern_info(pattern: str, flags: int = PATTERN_FLAGS) -> tuple[int, dict[str, int]]:
+    """The number of groups and the named groups of a pattern that compiles (ValueError if it does not);
+    kept in the compile cache, so a pattern seen before is not compiled again to be checked."""
+    def compute() -> list[Any]:
+        try:
+            compiled = regex.compile(pattern, flags)
+        except regex.error as exc:
+            raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+        return [compiled.groups, dict(compiled.groupindex)]
+
+    groups, names = cached("regex", pattern if flags == PATTERN_FLAGS else f"{int(flags)}:{pattern}", compute)
+    return groups, names
 
 
 class _RuleBase(_Model):
@@ -201,12 +213,12 @@ class PatternRule(_RuleBase):
     @model_validator(mode="after")
     def _group_exists(self) -> PatternRule:
         for pattern in self.patterns:
-            compiled = regex.compile(pattern, PATTERN_FLAGS)
+            groups, names = pattern_info(pattern)
             group = self.group
-            if isinstance(group, int) and not 0 <= group <= compiled.groups:
+            if isinstance(group, int) and not 0 <= group <= groups:
                 raise ValueError(f"group {group} does not exist in pattern {pattern!r}, which has "
-                                 f"{compiled.groups} group(s)")
-            if isinstance(group, str) and group not in compiled.groupindex:
+                                 f"{groups} group(s)")
+            if isinstance(group, str) and group not in names:
                 raise ValueError(f"group {group!r} is not a named group of pattern {pattern!r}")
         return self
 
@@ -333,7 +345,7 @@ def load_pack_file(path: Path, lexicon_dirs: Iterable[Path] = ()) -> Pack:
 
 def _parse_yaml(text: str, origin: str) -> Any:
     try:
-        return load_yaml(text)
+        return load_rules_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""

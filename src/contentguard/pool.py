@@ -251,6 +251,7 @@ def _init_worker(guard: Guard, warm: bool) -> None:
         try:  # one check loads jieba's dictionary and the models a first real chunk would wait for
             guard.check(Document(id="warm-up", body="预热：最好的产品，欢迎咨询。", kind="post"))
             guard.check(Document(id="warm-up", body="预热评论", kind="comment"))
+            guard._matcher.compile_patterns()  # patterns compile on first use elsewhere; here, all now
         except Exception:  # noqa: BLE001 - a model that cannot load reports itself on real documents
             pass
 

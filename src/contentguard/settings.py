@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .resources import data_dir
-from .yamlio import load_yaml, read_text_file
+from .yamlio import load_rules_yaml, read_text_file
 
 View = Literal["pinyin", "homophone", "lookalike"]
 
@@ -172,7 +172,7 @@ class RulesetSettings(BaseModel):
         from .errors import PackError
 
         try:
-            data = load_yaml(read_text_file(path))
+            data = load_rules_yaml(read_text_file(path))
         except (OSError, ValueError, yaml.YAMLError) as exc:
             raise PackError(f"{path}: cannot read ruleset manifest: {exc}") from exc
         try:

@@ -12,6 +12,47 @@ import logging
 import threading
 from collections.abc import Iterable
 
+_SHARED = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_tokenizer():
+    """One plain jieba tokenizer per process — jieba's own dictionary, read from jieba's cache file —
+    shared by every stage that reads it as it is (the context stage's tagger, the sentiment model's words)
+    and under the ruleset's segmenter's own words. A jieba dictionary takes some 60 MB: one, not three.
+    Never the global ``jieba.dt``, which an application may change. Nothing may add words to it."""
+    global _SHARED
+    if _SHARED is None:
+        with _SHARED_LOCK:
+            if _SHARED is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                _SHARED = tokenizer
+    return _SHARED
+
+
+class _OverlayFreq(dict):
+    """A jieba word-frequency table: the words added here over a shared table that stays unchanged
+    (what ``add_word`` writes lands here; a word not here is looked up below)."""
+
+    def __init__(self, base: dict):
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, key):
+        return self.base[key]
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or key in self.base
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        return self.base.get(key, default)
+
 
 class WordSegmenter:
     """Lazily built jieba tokenizer with the ruleset's terms as user words."""
@@ -38,9 +79,12 @@ class WordSegmenter:
                 if self._tokenizer is None:
                     import jieba
 
-                    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter
+                    shared = shared_tokenizer()
                     built = jieba.Tokenizer()
-                    built.initialize()
+                    # The shared dictionary with the terms over it, not a copy of its 500,000 entries.
+                    built.FREQ = _OverlayFreq(shared.FREQ)
+                    built.total = shared.total
+                    built.initialized = True
                     for word in self._user_words:
                         built.add_word(word)
                     self._tokenizer = built

@@ -23,6 +23,33 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader, C or Python
 
 
+def load_rules_yaml(text: str) -> Any:
+    """:func:`load_yaml` for the ruleset's own files (packs, settings, risk matrix, context): parsed once and
+    kept in the compile cache (contentguard.compilecache) as JSON text, by the hash of the YAML text, when
+    JSON gives back exactly the same data (not, e.g., for integer keys or dates: those are parsed each
+    time). Every call returns fresh objects. Not for documents being checked: their text is not kept."""
+    import hashlib
+    import json
+
+    from .compilecache import cached
+
+    parsed: list[Any] = []
+
+    def compute() -> str | None:
+        data = load_yaml(text)
+        parsed.append(data)
+        try:
+            encoded = json.dumps(data, ensure_ascii=False)
+            return encoded if json.loads(encoded) == data else None
+        except (TypeError, ValueError):
+            return None
+
+    encoded = cached("yaml", hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), compute)
+    if parsed:
+        return parsed[0]
+    return json.loads(encoded) if encoded is not None else load_yaml(text)
+
+
 def decode_text(data: bytes, origin: str) -> str:
     """Text of a rules or configuration file: UTF-8 (BOM or not), UTF-16 with BOM, else GB18030.
 

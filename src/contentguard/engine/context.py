@@ -39,10 +39,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..document import Document
 from ..errors import ConfigError
 from ..limits import default_limits
+from ..lazyregex import LazyPattern
 from ..normalize import fold
-from ..packs import ALL_VOICES, Pack, RuleVoice
+from ..packs import ALL_VOICES, Pack, RuleVoice, pattern_info
 from ..report import Finding, FindingContext
-from ..yamlio import load_yaml
+from ..yamlio import load_rules_yaml
 
 
 class _Frozen(BaseModel):
@@ -85,10 +86,7 @@ class Cue(_Frozen):
                              "word of its 'clause'")
         for value in (self.pattern, self.hit):
             if value is not None:
-                try:
-                    regex.compile(value)
-                except regex.error as exc:
-                    raise ValueError(f"invalid regex {value!r}: {exc}") from exc
+                pattern_info(value, 0)  # ValueError naming the regex; compiled once, then cached
         return self
 
 
@@ -128,7 +126,7 @@ class ContextSettings(_Frozen):
     @classmethod
     def from_file(cls, path: Path) -> ContextSettings:
         try:
-            data = load_yaml(Path(path).read_text(encoding="utf-8"))
+            data = load_rules_yaml(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read context settings: {exc}") from exc
         try:
@@ -157,7 +155,9 @@ class _Tagger:
                     import jieba.posseg
 
                     jieba.setLogLevel(logging.WARNING)
-                    cls._tokenizer = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+                    from ..tokenize import shared_tokenizer  # one jieba dictionary for the process
+
+                    cls._tokenizer = jieba.posseg.POSTokenizer(shared_tokenizer())
         return cls._tokenizer
 
     @classmethod
@@ -222,8 +222,8 @@ class _Views(dict):
 class _CompiledFamily:
     def __init__(self, family: Family):
         self.family = family
-        self.cues = tuple((cue, regex.compile(cue.pattern) if cue.pattern else None,
-                           regex.compile(cue.hit) if cue.hit else None) for cue in family.cues)
+        self.cues = tuple((cue, LazyPattern(cue.pattern, 0) if cue.pattern else None,
+                           LazyPattern(cue.hit, 0) if cue.hit else None) for cue in family.cues)
 
     def __getstate__(self):
         return {"family": self.family}

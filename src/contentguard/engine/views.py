@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib.util import find_spec
 
 import regex
 
@@ -66,7 +67,7 @@ def _pypinyin():
 
 def require_pinyin(where: str) -> None:
     """Fail with a clear error when a rule opts into the pinyin view and pypinyin is not installed."""
-    if _pypinyin() is None:
+    if find_spec("pypinyin") is None:  # imported only when a spelling is worked out (not cached)
         raise PackError(f"{where}: field 'views': the 'pinyin' view needs the pypinyin package, which is not "
                         f"installed: pip install 'contentguard[pinyin]' (or remove 'pinyin' from the views)")
 

@@ -60,11 +60,9 @@ def word_tokenizer() -> jieba.Tokenizer:
     if _jieba_tokenizer is None:
         with _jieba_lock:
             if _jieba_tokenizer is None:
-                import jieba
+                from ..tokenize import shared_tokenizer  # one jieba dictionary for the process (cf. #13)
 
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
-                _jieba_tokenizer = tokenizer
+                _jieba_tokenizer = shared_tokenizer()
     return _jieba_tokenizer
 
 

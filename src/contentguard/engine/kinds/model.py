@@ -30,6 +30,7 @@ import regex
 
 from contentguard.document import Document
 from contentguard.errors import ModelError, PackError
+from contentguard.lazyregex import LazyPattern
 from contentguard.packs import PATTERN_FLAGS, ContextCue, ModelRule
 from contentguard.report import Finding, ReportError
 from contentguard.resources import data_dir
@@ -228,9 +229,10 @@ def _contexts(cues: Sequence[ContextCue], sentence_terms: Sequence[str] = ()) ->
     def test(terms: list[str], patterns: list[str]) -> Callable[[str], bool] | None:
         if not terms and not patterns:
             return None
-        compiled = [regex.compile(p, PATTERN_FLAGS) for p in patterns]
+        # Compiled on first use (cold start): packs checked every pattern when they loaded.
+        compiled = [LazyPattern(p, PATTERN_FLAGS) for p in patterns]
         if terms:
-            compiled.append(regex.compile("|".join(regex.escape(t) for t in sorted(terms, key=len, reverse=True))))
+            compiled.append(LazyPattern("|".join(regex.escape(t) for t in sorted(terms, key=len, reverse=True)), 0))
         return lambda text: any(p.search(text) for p in compiled)
 
     return _Exemption(test(*where["sentence"]), test(*where["document"]))

@@ -1,0 +1,124 @@
+"""What compiling a ruleset works out once, kept between processes (cold start, issue #13).
+
+Checking a pattern (it compiles, how many groups it has), the strings that gate it and the
+spellings the obfuscation views derive from a term cost most of ``load()``; none of them depends on
+anything but its input and the code and libraries that compute it. They are kept in one JSON
+file in the user's cache folder (``$CONTENTGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/contentguard``,
+else ``~/.cache/contentguard``), named by a hash of those versions (contentguard's own analysis code,
+regex, pypinyin), so a change of either starts a new file. JSON, never pickle: a cache file is data
+that is read, not code that runs. ``CONTENTGUARD_CACHE_DIR=off`` (or an unwritable folder) turns the
+file off; everything is then worked out in the process, as before. A broken file is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+_FORMAT = 1
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# The code whose results are kept: a change to any of these files starts a new cache file.
+_CODE = ("compilecache.py", "literals.py", "limits.py", "packs.py", "normalize.py", "engine/views.py")
+
+
+def cache_dir() -> Path | None:
+    configured = os.environ.get("CONTENTGUARD_CACHE_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "no") else Path(configured)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "contentguard"
+
+
+def _library_stamp(name: str) -> str:
+    """A library's identity without importing it: where its package file is, its size and time."""
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        return f"{name}:missing"
+    origin = spec.origin if spec is not None else None
+    if not origin:
+        return f"{name}:missing"
+    stat = os.stat(origin)
+    return f"{name}:{origin}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+class _Store:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sections: dict[str, dict[str, Any]] | None = None
+        self._path: Path | None = None
+        self._dirty = False
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        sections = self._sections
+        if sections is not None:
+            return sections
+        with self._lock:
+            if self._sections is None:
+                folder = cache_dir()
+                sections = {}
+                if folder is not None:
+                    digest = hashlib.sha256(str(_FORMAT).encode())
+                    for name in _CODE:
+                        digest.update((_PACKAGE_DIR / name).read_bytes())
+                    for library in ("regex", "pypinyin", "opencc"):
+                        digest.update(_library_stamp(library).encode())
+                    self._path = folder / f"compiled-{digest.hexdigest()[:20]}.json"
+                    try:
+                        loaded = json.loads(self._path.read_text(encoding="utf-8"))
+                        if isinstance(loaded, dict) and all(isinstance(v, dict) for v in loaded.values()):
+                            sections = loaded
+                    except (OSError, ValueError):
+                        pass
+                self._sections = sections
+            return self._sections
+
+    def get(self, section: str, key: str, compute: Callable[[], Any]) -> Any:
+        sections = self._load()
+        values = sections.setdefault(section, {})
+        if key in values:
+            return values[key]
+        value = compute()
+        values[key] = value
+        self._dirty = True
+        return value
+
+    def save(self) -> None:
+        """Write the file when something new was worked out (atomically; a failure only costs speed)."""
+        if not self._dirty or self._path is None or self._sections is None:
+            return
+        with self._lock:
+            self._dirty = False
+            try:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+                fd, temporary = tempfile.mkstemp(dir=self._path.parent, prefix=".compiled-", suffix=".json")
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(self._sections, handle, ensure_ascii=False, separators=(",", ":"))
+                os.replace(temporary, self._path)
+                now = time.time()
+                for old in self._path.parent.glob("compiled-*.json"):  # other versions' files, unused a week
+                    if old != self._path and now - old.stat().st_mtime > 7 * 86400:
+                        old.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+_STORE = _Store()
+
+
+def cached(section: str, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or the value it gave for ``key`` before (JSON values only)."""
+    return _STORE.get(section, key, compute)
+
+
+def save() -> None:
+    _STORE.save()

@@ -1,0 +1,114 @@
+"""The fast paths of issue #13 give the results of the slow ones: pattern gates, the compile cache, the
+shared jieba dictionary, patterns compiled on first use."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import jieba
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import contentguard
+from contentguard.lazyregex import LazyPattern
+from contentguard.literals import minimum_length, repeat_gate, required_literals
+from contentguard.match import _repeats
+from contentguard.tokenize import WordSegmenter, shared_tokenizer
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+FLOODING = r"((\w)((?!\2)\w)((?!\2|\3)\w)\w{1,27}?[,.!?;:。，！？；：]*)\1{2,}"
+
+
+def test_pattern_analysis_gives_lengths_repeats_and_class_gates():
+    assert minimum_length(FLOODING) == 12
+    assert repeat_gate(FLOODING) == (4, 3)
+    assert repeat_gate(r"((?![哈嘿])\w)\1{14,}") == (1, 15)
+    assert repeat_gate(r"最(?=\p{Han})") is None
+    assert minimum_length(r"\{\{[^{}\n]{0,30}\}\}") == 4
+    # A class too large to multiply into strings still gates the pattern, one character at a time.
+    provinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+    assert required_literals(f"[{provinces}]\\d{{5}}") == frozenset(provinces)
+    # A small Unicode property is written out (an emoji wall needs an emoji); a large one (Han) gates nothing.
+    emoji = required_literals(r"(?:\p{Extended_Pictographic}[\ufe0f\p{Emoji_Modifier}\s]*){15,}")
+    assert emoji is not None and "😀" in emoji and "a" not in emoji
+    assert required_literals(r"\p{Han}+") is None
+    assert required_literals(r"\[\p{Han}+\]") == frozenset("[")  # an escaped bracket opens no class
+    # Syntax only the regex module knows: no claim.
+    assert minimum_length(r"\m\w+\M") == 0 and repeat_gate(r"\m(\w)\1+\M") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="好差的啊，。ab1", max_size=80))
+def test_repeat_gate_never_skips_a_text_the_pattern_matches(text):
+    pattern = regex.compile(FLOODING, regex.IGNORECASE)
+    width, times = repeat_gate(FLOODING)
+    if pattern.search(text):
+        assert len(text) >= minimum_length(FLOODING)
+        assert _repeats(text, width, times)
+
+
+def test_patterns_behind_the_new_gates_still_report():
+    guard = contentguard.load()
+    cases = {
+        "spam/flooding": {"body": "好物推荐好物推荐好物推荐好物推荐", "kind": "comment"},  # the repeat gate
+        "privacy/plate-number": {"body": "粤B·D12345 违停在门口"},  # a class of 24 letters
+        "platform/outside-contact-symbol": {"body": "想了解的➕V详聊"},  # a noise character
+        "spam/emoji-wall": {"body": "好" + "😀🎉🔥" * 6, "kind": "comment"},  # a written-out property
+    }
+    for rule_id, document in cases.items():
+        assert rule_id in [f.rule_id for f in guard.check(document).findings]
+    assert guard.check({"body": "好物推荐，好物真的值得推荐", "kind": "comment"}).findings == ()
+
+
+def _run(code: str, cache: str) -> str:
+    env = {**os.environ, "CONTENTGUARD_CACHE_DIR": cache, "PYTHONPATH": str(SRC)}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+
+
+def test_compile_cache_is_json_and_changes_no_report(tmp_path):
+    code = ("import contentguard, json\n"
+            "g = contentguard.load()\n"
+            "texts = ['本品是全网最低价，加微*信领取', '這是繁體的最好產品', '哈哈哈哈哈哈哈哈哈哈哈哈哈哈哈哈', "
+            "'质量太差了，再也不买', 'du场上线了']\n"
+            "print(json.dumps([r.model_dump(mode='json') for r in g.check_batch(texts)], ensure_ascii=False))\n")
+    cold = _run(code, str(tmp_path / "cache"))
+    files = list((tmp_path / "cache").glob("compiled-*.json"))
+    assert len(files) == 1
+    stored = json.loads(files[0].read_text(encoding="utf-8"))  # JSON, never pickle
+    assert {"regex", "pattern-analysis", "term-forms", "yaml"} <= set(stored)
+    warm = _run(code, str(tmp_path / "cache"))
+    off = _run(code, "off")
+    assert cold == warm == off
+    assert not (tmp_path / "off").exists()
+    # A broken cache file is ignored (and replaced), not an error.
+    files[0].write_text("{not json", encoding="utf-8")
+    assert _run(code, str(tmp_path / "cache")) == off
+
+
+def test_segmenter_over_the_shared_dictionary_segments_like_a_private_copy():
+    words = ["全网最低价", "微信号", "最高级", "du场"]
+    segmenter = WordSegmenter(words)
+    private = jieba.Tokenizer()
+    private.initialize()
+    for word in sorted(words):
+        private.add_word(word)
+    texts = ["本品是全网最低价的产品", "加我微信号领取", "这是最高级别的服务", "欢迎来du场玩", "行业第一的保温杯"]
+    for text in texts:
+        assert segmenter.tokens(text) == private.lcut(text, HMM=False)
+    shared = shared_tokenizer()
+    assert "全网最低价" not in shared.FREQ  # the shared dictionary is not changed by the segmenter's words
+
+
+def test_lazy_patterns_compile_on_first_use_and_pickle_as_text():
+    lazy = LazyPattern(r"(?P<n>\d+)元", regex.IGNORECASE)
+    assert lazy._compiled is None
+    copy = pickle.loads(pickle.dumps(lazy))
+    assert copy._compiled is None and copy.pattern == lazy.pattern
+    assert [m.group("n") for m in copy.finditer("价格199元，运费10元")] == ["199", "10"]
+    assert copy.groupindex == {"n": 1}
