@@ -49,12 +49,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-corpus", type=int, default=2500, help="documents read per corpus (seeded sample)")
     parser.add_argument("--take", type=int, default=90, help="contexts drawn per (corpus, family)")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--exclude", action="append", default=[],
+                        help="a labelled JSONL whose contexts (corpus, line, start) are not drawn again")
+    parser.add_argument("--round", default="", help="a salt for the seeds, so a second draw reads other documents")
     args = parser.parse_args(argv)
     guard = contentguard.load()
     stage = guard._context  # the family of each rule, as the engine decides it
     held = [*load_labels("sample.jsonl"), *load_labels("recall_ad_copy.jsonl")]
     held_lines = {(r["corpus"], r["line"]) for r in held}
     held_shingles = [shingles(r["snippet"]) for r in held if "snippet" in r]
+    done = set()
+    for name in args.exclude:
+        with open(name, encoding="utf-8") as handle:
+            done |= {(r["corpus"], r["line"], r["start"]) for r in map(json.loads, filter(str.strip, handle))}
     drawn: list[dict] = []
     for corpus in CORPORA:
         path = Path(args.data) / corpus.path
@@ -62,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{corpus.name}: {path} missing, skipped", file=sys.stderr)
             continue
         rows = [row for row in corpus.read(path) if (corpus.name, row[0]) not in held_lines]
-        rng = random.Random(f"{SEED}:{corpus.name}")
+        rng = random.Random(f"{SEED}{args.round}:{corpus.name}")
         if len(rows) > args.per_corpus:
             rows = rng.sample(rows, args.per_corpus)
         docs = [contentguard.Document(id=f"{corpus.name}:{line}", kind="post",
@@ -78,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                 low = max(0, finding.start - WINDOW)
                 window = text[low:finding.end + WINDOW]
                 key = (family, text[max(0, finding.start - 8):finding.end + 8])
-                if key in seen:
+                if key in seen or (corpus.name, line, finding.start) in done:
                     continue
                 seen.add(key)
                 grams = shingles(window)
@@ -91,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                     "cue_score": finding.context.score if finding.context else None,
                 })
         for family, hits in sorted(by_family.items()):
-            pick = random.Random(f"{SEED}:{corpus.name}:{family}").sample(hits, min(args.take, len(hits)))
+            pick = random.Random(f"{SEED}{args.round}:{corpus.name}:{family}").sample(hits, min(args.take, len(hits)))
             drawn.extend(sorted(pick, key=lambda h: (h["line"], h["start"])))
             print(f"{corpus.name:18} {family:20} {len(hits):5} hits, drew {len(pick)}", file=sys.stderr)
     with open(args.out, "w", encoding="utf-8") as handle:

@@ -118,6 +118,10 @@ class ModelSettings(_Frozen):
     name: str = "context"
     families: tuple[str, ...] = ()
     blend: float = Field(1.0, ge=0, le=1)
+    # "blend": the blended score decides. "min": the lower of the blended and the cue score, so the model
+    # can drop what the cues keep (a news fact, a name they do not know) but never revive what a cue
+    # judged harmless (a medical term, a quotation).
+    combine: Literal["blend", "min"] = "blend"
     drop_below: float = Field(0.5, ge=0, le=1)
     review_below: float = Field(0.6, ge=0, le=1)
     # How many of the model's strongest features the finding's reason names.
@@ -324,11 +328,14 @@ class ContextStage:
         low, high = max(0, finding.start - width), min(len(text), finding.end + width)
         window = text[low:high]
         cue_score, fired, _ = self._fire(compiled, text, finding.start, finding.end, finding.text)
-        _, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low, finding.text)
+        window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low,
+                                                  finding.text)
         probability, top = classifier.probability(ContextExample(
             window=window, offset=finding.start - low, hit=finding.text, family=family.name,
-            cues=tuple(cue.label for _, cue in window_cues)))
-        score = min(1.0, max(0.0, model.blend * probability + (1 - model.blend) * cue_score))
+            cues=tuple(cue.label for _, cue in window_cues),
+            cue_score=window_score if classifier.uses_cue_score else None))
+        blended = min(1.0, max(0.0, model.blend * probability + (1 - model.blend) * cue_score))
+        score = min(blended, cue_score) if model.combine == "min" else blended
         if score >= model.drop_below:
             label = family.label
         else:
@@ -340,7 +347,8 @@ class ContextStage:
                   f"{'used as ' + label if score < model.drop_below else label}"
                   + (f" [{said}]" if said else "")
                   + (f"; cues {cues} → {cue_score:.2f}" if cues else "")
-                  + (f"; blend {model.blend:.2f} → {score:.2f}" if model.blend < 1 else ""))
+                  + (f"; blend {model.blend:.2f} → {blended:.2f}" if model.blend < 1 else "")
+                  + (f"; the lower of blend and cues → {score:.2f}" if model.combine == "min" else ""))
         context = FindingContext(label=label, score=round(score, 4), confidence_before=finding.confidence,
                                  reason=reason, cues=tuple(c.label for _, c in fired))
         return context, model.drop_below, model.review_below

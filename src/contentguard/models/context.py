@@ -79,13 +79,15 @@ class ContextExample:
     hit: str
     family: str
     cues: tuple[str, ...] = ()
+    # The hand-weighted cue score of rules/context.yaml on the same window (0-1), if the model uses it.
+    cue_score: float | None = None
 
 
 def _words(text: str) -> list[tuple[str, str]]:
     return [(p.word, p.flag) for p in _tagger().lcut(text, HMM=False) if p.word.strip()]
 
 
-def context_tokens(example: ContextExample, window: int = 20) -> list[str]:
+def context_tokens(example: ContextExample, window: int = 20, chars: bool = False) -> list[str]:
     """Every feature token of one context (the reference for training and prediction alike)."""
     text = normalize_text(example.window)
     hit = normalize_text(example.hit)
@@ -138,6 +140,15 @@ def context_tokens(example: ContextExample, window: int = 20) -> list[str]:
         tokens.append("punct:sentence-start")
     for cue in example.cues:
         tokens += [f"c:{cue}", f"fc:{family}|{cue}"]
+    if chars:  # character n-grams at the hit's edges and character uni/bigrams of its clause on each side
+        left_clause = left[max((i + 1 for i, ch in enumerate(left) if ch in _CLAUSE_BREAKS), default=0):]
+        right_clause = right[:next((i for i, ch in enumerate(right) if ch in _CLAUSE_BREAKS), len(right))]
+        tokens += [f"R{n}:{right[:n]}" for n in (1, 2, 3)] + [f"L{n}:{left[-n:]}" for n in (1, 2, 3)]
+        tokens += [f"lb:{left_clause[i:i + 2]}" for i in range(len(left_clause) - 1)]
+        tokens += [f"rb:{right_clause[i:i + 2]}" for i in range(len(right_clause) - 1)]
+        tokens += [f"lu:{ch}" for ch in left_clause] + [f"ru:{ch}" for ch in right_clause]
+    if example.cue_score is not None:  # cumulative bins: the model can learn a monotone correction
+        tokens += [f"cs>={step / 10:.1f}" for step in range(1, 10) if example.cue_score >= step / 10 - 1e-9]
     return tokens
 
 
@@ -146,6 +157,8 @@ class ContextFeatureSettings(pydantic.BaseModel):
 
     features_version: int = CONTEXT_FEATURES_VERSION
     window: int = pydantic.Field(20, ge=1, description="characters on each side of the hit")
+    cue_score: bool = pydantic.Field(False, description="whether the hand cue score (binned) is a feature")
+    chars: bool = pydantic.Field(False, description="whether character n-grams around the hit are features")
     cue_source: str = pydantic.Field("rules/context.yaml", description="where the cue features come from")
 
 
@@ -196,6 +209,10 @@ class ContextModel:
     def window(self) -> int:
         return self.header.features.window
 
+    @property
+    def uses_cue_score(self) -> bool:
+        return self.header.features.cue_score
+
     @classmethod
     def load(cls, path: str | Path) -> ContextModel:
         artifact = read_artifact(path, ContextHeader, what="context model",
@@ -239,7 +256,7 @@ class ContextModel:
 
     def probability(self, example: ContextExample) -> tuple[float, list[tuple[str, float]]]:
         """P(the hit violates) and the features that weighed most, strongest first."""
-        tokens = context_tokens(example, self.window)
+        tokens = context_tokens(example, self.window, self.header.features.chars)
         columns = sorted({self.vocabulary[t] for t in tokens if t in self.vocabulary})
         weights = self._coefficients[columns] if columns else np.zeros(0)
         logit = self._intercept + float(weights.sum())
@@ -249,7 +266,7 @@ class ContextModel:
 
     def predict_proba(self, examples: Sequence[ContextExample]) -> np.ndarray:
         """One row per context: (P(occurs), P(violates))."""
-        positive = np.array([1.0 / (1.0 + np.exp(-self.logit(context_tokens(e, self.window)))) for e in examples])
+        positive = np.array([1.0 / (1.0 + np.exp(-self.logit(context_tokens(e, self.window, self.header.features.chars)))) for e in examples])
         return np.column_stack([1.0 - positive, positive]) if len(examples) else np.zeros((0, 2))
 
 
