@@ -132,3 +132,13 @@ def test_model_families_must_exist():
     settings = ContextSettings.model_validate({"model": {"families": ["nope"]}, "families": []})
     with pytest.raises(ConfigError, match="unknown families"):
         ContextStage((), settings)
+
+
+def test_a_missing_model_folder_is_a_configuration_error_at_load(tmp_path: Path):
+    rules = tmp_path / "rules"
+    shutil.copytree(data_dir("rules"), rules)
+    context = rules / "context.yaml"
+    context.write_text(context.read_text(encoding="utf-8").replace("  name: context\n", "  name: no-such-model\n"),
+                       encoding="utf-8")
+    with pytest.raises(ConfigError, match="no-such-model.*no model folder"):
+        contentguard.load(rules_dir=rules)

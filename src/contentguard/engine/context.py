@@ -228,6 +228,14 @@ class ContextStage:
         unknown = self._model_families - {f.name for f in self.settings.families}
         if unknown:
             raise ConfigError(f"context settings: model.families names unknown families: {sorted(unknown)}")
+        if model is not None and self._model_families:
+            # The model is read on first use; a missing folder is a configuration error now.
+            from ..models.artifact import shipped_model_dir
+
+            folder = Path(model.name) if ("/" in model.name or "\\" in model.name) else shipped_model_dir(model.name)
+            if not folder.exists():
+                raise ConfigError(f"context settings: model.name {model.name!r}: no model folder {folder} "
+                                  "(train it with benchmarks/train_context.py, or remove the 'model' section)")
         families = [_CompiledFamily(f) for f in self.settings.families]
         self._families = {compiled.family.name: compiled for compiled in families}
         # Each rule belongs to the first family that names it.
