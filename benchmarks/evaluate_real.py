@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
                 hits.append({"corpus": corpus.name, "line": line, "field": finding.field,
                              "rule_id": finding.rule_id, "start": finding.start, "end": finding.end,
                              "match": finding.text, "snippet": window, "offset": offset})
-            for dropped in getattr(report, "dropped", ()):
+            for dropped in report.context_dropped:
                 contexts[f"dropped:{dropped.context.label if dropped.context else '?'}"] += 1
         n = len(reports)
         flagged = sum(1 for r in reports if r.findings)

@@ -108,9 +108,31 @@ class Family(_Frozen):
     cues: tuple[Cue, ...] = ()
 
 
+class ModelSettings(_Frozen):
+    """The trained context classifier (``models/<name>/``, see ``contentguard.models.context``).
+
+    For the families it names, the hit's score is ``blend`` x the model's probability that the words
+    violate + (1 - ``blend``) x the hand-weighted cue score, and ``drop_below`` / ``review_below`` here
+    replace the family's thresholds. The model is loaded on first use, once per process.
+    """
+
+    name: str = "context"
+    families: tuple[str, ...] = ()
+    blend: float = Field(1.0, ge=0, le=1)
+    # "blend": the blended score decides. "min": the lower of the blended and the cue score, so the model
+    # can drop what the cues keep (a news fact, a name they do not know) but never revive what a cue
+    # judged harmless (a medical term, a quotation).
+    combine: Literal["blend", "min"] = "blend"
+    drop_below: float = Field(0.5, ge=0, le=1)
+    review_below: float = Field(0.6, ge=0, le=1)
+    # How many of the model's strongest features the finding's reason names.
+    explain: int = Field(3, ge=0, le=10)
+
+
 class ContextSettings(_Frozen):
     version: str = "1"
     voice: VoiceSettings = VoiceSettings()
+    model: ModelSettings | None = None
     families: tuple[Family, ...] = ()
     # How many characters of the clause on each side a cue looks at.
     window: int = Field(20, ge=1)
@@ -241,7 +263,21 @@ class ContextStage:
         self._voices: Mapping[str, frozenset[RuleVoice]] = {
             rule.id: frozenset(rule.voices or pack.voices or ALL_VOICES) for pack in packs for rule in pack.rules}
         self._advertiser_categories = frozenset(self.settings.voice.advertiser_categories)
+        model = self.settings.model
+        self._model_families = frozenset(model.families) if model is not None else frozenset()
+        unknown = self._model_families - {f.name for f in self.settings.families}
+        if unknown:
+            raise ConfigError(f"context settings: model.families names unknown families: {sorted(unknown)}")
+        if model is not None and self._model_families:
+            # The model is read on first use; a missing folder is a configuration error now.
+            from ..models.artifact import shipped_model_dir
+
+            folder = Path(model.name) if ("/" in model.name or "\\" in model.name) else shipped_model_dir(model.name)
+            if not folder.exists():
+                raise ConfigError(f"context settings: model.name {model.name!r}: no model folder {folder} "
+                                  "(train it with benchmarks/train_context.py, or remove the 'model' section)")
         families = [_CompiledFamily(f) for f in self.settings.families]
+        self._families = {compiled.family.name: compiled for compiled in families}
         # Each rule belongs to the first family that names it.
         self._family_of: dict[str, _CompiledFamily] = {}
         for rule_id in self._voices:
@@ -285,13 +321,12 @@ class ContextStage:
                 text = texts.get(finding.field, "")
                 if finding.field not in breaks:
                     breaks[finding.field] = _Breaks(text)
-                context = self._weigh(compiled, text, finding, breaks[finding.field])
+                context, drop_below, review_below = self._judge(compiled, text, finding, breaks[finding.field])
                 update["context"] = context
-                family = compiled.family
-                if context.score < family.drop_below:
+                if context.score < drop_below:
                     dropped.append(finding.model_copy(update=update))
                     continue
-                if context.score < family.review_below:
+                if context.score < review_below:
                     update["confidence"] = round(finding.confidence * max(context.score, 0.05), 4)
             kept.append(finding.model_copy(update=update))
         return self._yield_overlaps(kept, dropped)
@@ -317,11 +352,78 @@ class ContextStage:
                 standing.append(finding)
         return standing, dropped
 
+    def cues(self, family: str, text: str, start: int, end: int) -> tuple[float, tuple[str, ...]]:
+        """The hand-weighted cue score and the labels of the cues that fire for a hit ``text[start:end]``
+        of ``family`` (the training script computes the model's cue features with this)."""
+        compiled = self._families.get(family)
+        if compiled is None:
+            raise KeyError(f"no context family {family!r}")
+        score, fired, _ = self._fire(compiled, text, start, end, text[start:end])
+        return score, tuple(cue.label for _, cue in fired)
+
+    def _model(self):
+        from ..models.context import load_context_model
+
+        return load_context_model(self.settings.model.name)
+
+    def _judge(self, compiled: _CompiledFamily, text: str, finding: Finding,
+               breaks: _Breaks | None = None) -> tuple[FindingContext, float, float]:
+        """The finding's context and the thresholds it is held to."""
+        family = compiled.family
+        model = self.settings.model
+        if model is None or family.name not in self._model_families \
+                or text[finding.start:finding.end] != finding.text:
+            return self._weigh(compiled, text, finding, breaks), family.drop_below, family.review_below
+        from ..models.context import ContextExample
+
+        classifier = self._model()
+        width = classifier.window
+        low, high = max(0, finding.start - width), min(len(text), finding.end + width)
+        window = text[low:high]
+        cue_score, fired, _ = self._fire(compiled, text, finding.start, finding.end, finding.text, breaks)
+        window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low,
+                                                  finding.text)
+        probability, top = classifier.probability(ContextExample(
+            window=window, offset=finding.start - low, hit=finding.text, family=family.name,
+            cues=tuple(cue.label for _, cue in window_cues),
+            cue_score=window_score if classifier.uses_cue_score else None))
+        blended = min(1.0, max(0.0, model.blend * probability + (1 - model.blend) * cue_score))
+        score = min(blended, cue_score) if model.combine == "min" else blended
+        if score >= model.drop_below:
+            label = family.label
+        else:
+            negative = [pair for pair in fired if pair[0] < 0]
+            label = min(negative, key=lambda pair: pair[0])[1].label if negative else "occurs"
+        said = ", ".join(f"{name} {weight:+.2f}" for name, weight in top[:model.explain])
+        cues = "; ".join(f"{c.label} ({w:+.2f})" for w, c in fired)
+        reason = (f"{family.name}: context model p={probability:.2f}: {finding.text} "
+                  f"{'used as ' + label if score < model.drop_below else label}"
+                  + (f" [{said}]" if said else "")
+                  + (f"; cues {cues} → {cue_score:.2f}" if cues else "")
+                  + (f"; blend {model.blend:.2f} → {blended:.2f}" if model.blend < 1 else "")
+                  + (f"; the lower of blend and cues → {score:.2f}" if model.combine == "min" else ""))
+        context = FindingContext(label=label, score=round(score, 4), confidence_before=finding.confidence,
+                                 reason=reason, cues=tuple(c.label for _, c in fired))
+        return context, model.drop_below, model.review_below
+
     def _weigh(self, compiled: _CompiledFamily, text: str, finding: Finding,
                breaks: _Breaks | None = None) -> FindingContext:
         family = compiled.family
+        score, fired, _ = self._fire(compiled, text, finding.start, finding.end, finding.text, breaks)
+        label = family.label if score >= family.drop_below else "occurs"
+        negative = [pair for pair in fired if pair[0] < 0]
+        if negative and score < family.review_below:
+            label = min(negative, key=lambda pair: pair[0])[1].label
+        reason = "; ".join(f"{c.label} ({w:+.2f}){': ' + c.reason if c.reason else ''}" for w, c in fired)
+        return FindingContext(label=label, score=round(score, 4), confidence_before=finding.confidence,
+                              reason=f"{family.name}: prior {family.prior:.2f}" + (f"; {reason}" if reason else "")
+                              + f" → {score:.2f}", cues=tuple(c.label for _, c in fired))
+
+    def _fire(self, compiled: _CompiledFamily, text: str, start: int, end: int, hit: str,
+              breaks: _Breaks | None = None):
+        """(cue score, fired (weight, cue) pairs, views) for the hit text[start:end]."""
+        family = compiled.family
         window = self.settings.window
-        start, end = finding.start, finding.end
         breaks = breaks if breaks is not None else _Breaks(text)
         # A clause or sentence is read at most limits.yaml context.max_clause_chars on each side of the
         # hit: a text without punctuation is one clause, and reading it whole for each hit is quadratic.
@@ -362,11 +464,4 @@ class ContextStage:
                 score += cue.weight
                 fired.append((cue.weight, cue))
         score = min(1.0, max(0.0, score))
-        label = family.label if score >= family.drop_below else "occurs"
-        negative = [pair for pair in fired if pair[0] < 0]
-        if negative and score < family.review_below:
-            label = min(negative, key=lambda pair: pair[0])[1].label
-        reason = "; ".join(f"{c.label} ({w:+.2f}){': ' + c.reason if c.reason else ''}" for w, c in fired)
-        return FindingContext(label=label, score=round(score, 4), confidence_before=finding.confidence,
-                              reason=f"{family.name}: prior {family.prior:.2f}" + (f"; {reason}" if reason else "")
-                              + f" → {score:.2f}", cues=tuple(c.label for _, c in fired))
+        return score, fired, views
