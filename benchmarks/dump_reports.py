@@ -1,0 +1,54 @@
+"""Reports of a fixed document set as JSON lines: run it from two checkouts and compare the files.
+
+    PYTHONPATH=OLD/src python benchmarks/dump_reports.py old.jsonl
+    PYTHONPATH=src     python benchmarks/dump_reports.py new.jsonl && cmp old.jsonl new.jsonl
+
+The set: every document of tests/data/{devset,holdout,fresh,fresh2,obfuscated}.jsonl, 4,000 reviews
+and 300 posts of ~600 characters joined from them (../shared/data/sentiment, see bench_engine.py). Each
+report is dumped without its ruleset block (the hash changes whenever a rule file does). Used to show
+that a speed change (issue #13) changes no report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from pathlib import Path
+
+from bench_engine import DEFAULT_DATA, joined, read_reviews
+
+import contentguard
+
+REPO = Path(__file__).resolve().parent.parent
+SETS = ("devset", "holdout", "fresh", "fresh2", "obfuscated")
+FIELDS = ("id", "title", "body", "kind", "platform", "voice")
+
+
+def documents(data: Path) -> list:
+    docs: list = []
+    for name in SETS:
+        for line in (REPO / "tests" / "data" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            record = record.get("document") or record
+            docs.append({k: v for k, v in record.items() if k in FIELDS})
+    reviews = read_reviews(data)
+    random.Random(11).shuffle(reviews)
+    return docs + reviews[:4000] + joined(reviews, 600, 300, start=4000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    guard = contentguard.load()
+    with args.output.open("w", encoding="utf-8") as handle:
+        for report in guard.check_batch(documents(args.data)):
+            dumped = report.model_dump(mode="json")
+            dumped.pop("ruleset", None)
+            handle.write(json.dumps(dumped, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
