@@ -117,7 +117,7 @@ NEUTRAL_PROBES = [
     "能不能改地址", "今天下单明天能到吗", "请问会员怎么办理", "物流单号是多少",
 ]
 #: public_opinion.negative.min_probability in the shipped risk matrix: an item at or above it is graded negative.
-NEGATIVE_GRADE_PROBABILITY = 0.6
+NEGATIVE_GRADE_PROBABILITY = 0.5
 
 
 def _binary_accuracy(positive_probability: np.ndarray, labels: list[str]) -> float:
