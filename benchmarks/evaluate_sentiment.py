@@ -4,11 +4,11 @@
     python benchmarks/evaluate_sentiment.py --cross-corpus [--refit] [--weibo2018 PATH]
 
 --cross-corpus measures what a split of the same corpora cannot: text that shares nothing with the
-training data. The weibo2018 posts (../shared/data/realtext/, never trained on), near-duplicates of any
-training text dropped, scored by the shipped model, SnowNLP and "always positive"; with --refit, the
-training recipe refitted without the 酒店 category of online_shopping_10_cats.csv and scored on those
-hotel reviews (and on the mixed ones among them: 但, 不过 …) and on the weibo2018 posts; and the share of
-neutral questions and delivery notices the shipped model reads as negative.
+training data. The shipped model, SnowNLP and "always positive" on the Weibo test splits (weibo2018,
+SMP2020; near-duplicates of any training text dropped); with --refit, the training recipe refitted
+without one corpus and scored on it (the 酒店 category of the shopping reviews, the weibo2018 posts, the
+SMP2020 posts, the waimai delivery reviews), also on the mixed texts among them (但, 不过 …); and the
+share of neutral questions and delivery notices the shipped model reads as negative.
 
 Prints, per corpus and split: binary accuracy (positive vs negative texts only) and three-way
 macro-F1 (where the corpus has neutral texts), ours beside SnowNLP's on the same texts, then the
@@ -41,13 +41,12 @@ from train_sentiment import (  # noqa: E402  (benchmarks/ is the script's folder
     DEFAULT_DATA_DIR,
     DEFAULT_OUT_DIR,
     DEFAULT_WEIBO2018,
+    DOMAIN_WEIGHT,
+    MIXED_MARKERS,
     SUPPLEMENT_FILE_NAME,
     Corpus,
-    cross_corpus_sets,
     drop_near_duplicates,
-    fit,
     load_corpora,
-    read_weibo2018,
     split_metrics,
 )
 
@@ -117,8 +116,8 @@ NEUTRAL_PROBES = [
     "亲，商品已经打包好了", "预计三天内送达", "在吗？想问一下尺码", "外卖放在门卫处了", "发什么快递？",
     "能不能改地址", "今天下单明天能到吗", "请问会员怎么办理", "物流单号是多少",
 ]
-# Contrast markers: a review with one of them usually praises one thing and faults another.
-MIXED_MARKERS = ("但", "不过", "就是", "可惜", "美中不足", "唯一")
+#: public_opinion.negative.min_probability in the shipped risk matrix: an item at or above it is graded negative.
+NEGATIVE_GRADE_PROBABILITY = 0.5
 
 
 def _binary_accuracy(positive_probability: np.ndarray, labels: list[str]) -> float:
@@ -130,40 +129,50 @@ def _ours_positive(probabilities: np.ndarray) -> np.ndarray:
     return probabilities[:, pos] / (probabilities[:, pos] + probabilities[:, neg])
 
 
-def cross_corpus(model: SentimentModel, corpora: list[Corpus], data_dir: Path, weibo2018: Path, refit: bool,
-                 snownlp: bool) -> None:
+def cross_corpus(model: SentimentModel, corpora: list[Corpus], data_dir: Path, refit: bool, snownlp: bool) -> None:
     """Figures on text that shares nothing with the training data, and on neutral questions and notices."""
-    trained_on = [text for c in corpora for split in (c.train, c.validation) for text in split.texts]
-    posts = drop_near_duplicates(read_weibo2018(weibo2018), trained_on)
-    print(f"\ncross-corpus: weibo2018 posts the shipped model never saw (near-duplicates of its training texts "
-          f"dropped): {len(posts):,}")
-    rows = [("weibo2018, shipped model", posts, lambda texts: _ours_positive(model.predict_proba(texts)))]
-    if refit:
-        (texts, labels, weights), held_out = cross_corpus_sets(corpora, data_dir, weibo2018)
-        print(f"refit of the training recipe without the held-out category: {len(texts):,} texts "
-              f"(minutes: the full vectorizer and logistic regression)")
-        from contentguard.score import FeatureCues
+    print(f"{'held-out set':<58}{'n':>7}{'ours':>9}{'SnowNLP':>9}{'all positive':>14}")
 
-        cues_path = DEFAULT_OUT_DIR / CUES_FILE_NAME
-        refitted = fit(texts, labels, weights, FeatureCues.parse(cues_path.read_text(encoding="utf-8"),
-                                                                   str(cues_path)))
-        for name, pairs in held_out.items():
-            rows.append((f"{name}, refit", pairs, lambda t, m=refitted: _ours_positive(m.probabilities(t))))
-            mixed = [(t, lab) for t, lab in pairs if any(marker in t for marker in MIXED_MARKERS)]
-            rows.append((f"  mixed ones ({'/'.join(MIXED_MARKERS)})", mixed,
-                         lambda t, m=refitted: _ours_positive(m.probabilities(t))))
-    print(f"{'held-out set':<52}{'n':>7}{'ours':>9}{'SnowNLP':>9}{'all positive':>14}")
-    for name, pairs, positive in rows:
+    def show(name: str, pairs: list[tuple[str, str]], positive: np.ndarray) -> None:
         texts = [t for t, _ in pairs]
         labels = [lab for _, lab in pairs]
-        ours = _binary_accuracy(positive(texts), labels)
+        ours = _binary_accuracy(positive, labels)
         theirs = _binary_accuracy(snownlp_scores(texts), labels) if snownlp else None
         majority = float(np.mean(np.array(labels) == "positive"))
-        print(f"{name:<52}{len(pairs):>7}{ours:>9.3f}{_cell(theirs)[-9:]:>9}{majority:>14.3f}")
-    predicted = np.array(LABELS)[model.predict_proba(NEUTRAL_PROBES).argmax(axis=1)]
+        print(f"{name:<58}{len(pairs):>7}{ours:>9.3f}{_cell(theirs)[-9:]:>9}{majority:>14.3f}", flush=True)
+
+    # The shipped model on the held-out test splits of the Weibo corpora (near-duplicates of training dropped).
+    trained_on = [text for c in corpora for split in (c.train, c.validation) for text in split.texts]
+    for corpus in corpora:
+        if corpus.domain != "weibo":
+            continue
+        pairs = [(t, lab) for t, lab in zip(corpus.test.texts, corpus.test.labels, strict=True) if lab != "neutral"]
+        pairs = drop_near_duplicates(pairs, trained_on)
+        show(f"{corpus.name} test split, shipped model", pairs,
+             _ours_positive(model.predict_proba([t for t, _ in pairs])))
+    if refit:
+        from train_sentiment import FEATURE_SETTINGS, MAX_FEATURES, TokenCounts, cross_corpus_folds, fit
+
+        from contentguard.score import FeatureCues, FeatureExtractor
+
+        cues_path = DEFAULT_OUT_DIR / CUES_FILE_NAME
+        cues = FeatureCues.parse(cues_path.read_text(encoding="utf-8"), str(cues_path))
+        counts = TokenCounts(FeatureExtractor(FEATURE_SETTINGS, cues))
+        print("refits of the training recipe, each without the corpus it is scored on (minutes each):")
+        for fold in cross_corpus_folds(corpora, data_dir, DOMAIN_WEIGHT):
+            refitted = fit(*fold.train, cues, counts=counts, max_features=MAX_FEATURES)
+            texts = [t for t, _ in fold.held_out]
+            show(f"{fold.name}, refit", fold.held_out, _ours_positive(refitted.probabilities(texts)))
+            mixed = [(t, lab) for t, lab in fold.held_out if any(marker in t for marker in MIXED_MARKERS)]
+            show(f"  mixed ones ({'/'.join(MIXED_MARKERS)})", mixed,
+                 _ours_positive(refitted.probabilities([t for t, _ in mixed])))
+    probabilities = model.predict_proba(NEUTRAL_PROBES)
+    predicted = np.array(LABELS)[probabilities.argmax(axis=1)]
     negative = [text for text, label in zip(NEUTRAL_PROBES, predicted, strict=True) if label == "negative"]
+    strong = int(np.sum(probabilities[:, LABELS.index("negative")] >= NEGATIVE_GRADE_PROBABILITY))
     print(f"neutral questions and notices read as negative by the shipped model: {len(negative)} of "
-          f"{len(NEUTRAL_PROBES)} ({'、'.join(negative[:8])}{' …' if len(negative) > 8 else ''})")
+          f"{len(NEUTRAL_PROBES)} ({'、'.join(negative[:8])}{' …' if len(negative) > 8 else ''}); "
+          f"P(negative) >= {NEGATIVE_GRADE_PROBABILITY} (what the grading counts as negative): {strong}")
     if snownlp:
         scores = snownlp_scores(NEUTRAL_PROBES)
         print(f"  SnowNLP (score < 0.5): {int(np.sum(scores < 0.5))} of {len(NEUTRAL_PROBES)}")
@@ -186,8 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.cross_corpus:
         model = SentimentModel.load(args.model)
-        corpora = load_corpora(args.data, DEFAULT_OUT_DIR / SUPPLEMENT_FILE_NAME)
-        cross_corpus(model, corpora, args.data, args.weibo2018, args.refit, not args.no_snownlp)
+        corpora = load_corpora(args.data, DEFAULT_OUT_DIR / SUPPLEMENT_FILE_NAME, args.weibo2018)
+        cross_corpus(model, corpora, args.data, args.refit, not args.no_snownlp)
         return 0
 
     model = SentimentModel.load(args.model)

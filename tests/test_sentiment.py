@@ -103,6 +103,46 @@ def test_plain_announcements_are_neutral(model: SentimentModel, announcement: st
     assert model.predict_one(announcement).label == "neutral", model.predict_one(announcement)
 
 
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("房间有点小，不过服务很好，下次还住", "positive"),
+        ("价格有点贵，但是味道真的很好", "positive"),
+        ("包装挺好看的，可惜用了两天就坏了", "negative"),
+    ],
+)
+def test_mixed_reviews_are_read_by_their_last_clause(model: SentimentModel, text: str, label: str) -> None:
+    """People label a mixed review by what follows 但是 / 不过 / 可惜 (the contrast features)."""
+    scores = model.predict_one(text).scores
+    other = "positive" if label == "negative" else "negative"
+    assert scores[label] > scores[other], scores
+
+
+@pytest.mark.parametrize("notice", ["已发货", "订单已发货，请注意查收", "您的快递已到达驿站，请凭取件码取件"])
+def test_delivery_notices_are_not_read_negative(model: SentimentModel, notice: str) -> None:
+    """Below the grading's negative threshold (public_opinion.negative.min_probability, 0.5)."""
+    assert model.predict_one(notice).scores["negative"] < 0.5, model.predict_one(notice)
+
+
+@pytest.mark.parametrize("question", ["快递什么时候到", "请问几点开门？", "请问怎么申请退货", "包邮吗", "已发货"])
+def test_questions_and_notices_are_not_graded_as_complaints(question: str) -> None:
+    """The question treatment is the grading's: a question is triaged 咨询 (answered within 2 hours) unless
+    it is plainly angry (P(negative) >= 0.75), so it gets no risk level; the model alone may still lean
+    negative on some (快递什么时候到: words that come up mostly in complaints)."""
+    import contentguard
+    from contentguard import Document
+
+    report = contentguard.load().check(Document(body=question, kind="comment"))
+    assert report.risk.level == "none", (report.risk, report.sentiment)
+    assert report.triage in ("咨询", "互动"), report.triage
+
+
+def test_the_shipped_model_is_small() -> None:
+    header = _header(SHIPPED_MODEL_DIR)
+    names = [HEADER_FILE_NAME, header["arrays_file"], *header["files"]]
+    assert sum((SHIPPED_MODEL_DIR / name).stat().st_size for name in names) < 5_000_000
+
+
 def test_sentiment_is_frozen(model: SentimentModel) -> None:
     sentiment = model.predict_one("很好")
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error type is an implementation detail

@@ -1,7 +1,8 @@
 """The batch fast path of SentimentModel.transform against the reference path, with the real shipped model.
 
-``transform`` counts plain character n-grams through integer keys and a vectorized hash lookup
-instead of building every n-gram string; it must give exactly the matrix of ``_transform_reference``
+``transform`` counts plain character n-grams through integer keys and one vectorized lookup in the stored
+sorted token keys instead of building every n-gram string (the other tokens are keyed the same way, batch
+at once); it must give exactly the matrix of ``_transform_reference``
 (every token of ``FeatureExtractor.tokens`` through the vocabulary dict), so the model needs no
 retraining. Checked on real texts from the shared sentiment folder beside the repository and on
 hand-written edge cases.
@@ -217,7 +218,7 @@ def test_other_settings_and_vocabularies_agree_too(model: SentimentModel, char_n
     assert len(spanning) >= 20
     n_features = model.header.n_features
     renamed = {token: n_features - 1 - offset for offset, token in enumerate([" ", "了\t", "😡😡", *spanning[:20]])}
-    vocabulary = {token: column for token, column in model._vocabulary.items() if column < n_features - len(renamed)}
+    vocabulary = {token: column for token, column in model.vocabulary.items() if column < n_features - len(renamed)}
     vocabulary.update(renamed)
     assert sorted(vocabulary.values()) == list(range(n_features))
     variant = SentimentModel(
@@ -237,10 +238,9 @@ def test_other_settings_and_vocabularies_agree_too(model: SentimentModel, char_n
         assert fast[:, [renamed["😡😡"]]].nnz > 0
 
 
-def test_ngram_table_finds_every_short_vocabulary_token_and_nothing_else(model: SentimentModel) -> None:
-    table = model._ngrams
-    assert table is not None
-    short = {token: column for token, column in model._vocabulary.items() if 1 <= len(token) <= 3}
+def test_sorted_keys_find_every_short_vocabulary_token_and_nothing_else(model: SentimentModel) -> None:
+    table = model.keys
+    short = {token: column for token, column in model.vocabulary.items() if 1 <= len(token) <= 3}
     probes = list(short) + ["\U0010ffff", "\ud800", "𠀀𠀁𪚥", "zq\x00", "\x00", "¬¬¬"]
     keys = np.array([_key(token) for token in probes], dtype=np.int64)
     positions, columns = table.lookup(keys)
@@ -260,3 +260,28 @@ def _boundary_spanning_trigrams(model: SentimentModel, texts: list[str]) -> set[
     cleaned = [" ".join(model.feature_extractor._text_tokens(text)[1].split()) for text in texts]
     joined = " ".join(cleaned)
     return {joined[i - 1 : i + 2] for i, character in enumerate(joined) if character == " " and 0 < i < len(joined) - 1}
+
+
+def test_every_vocabulary_token_is_found_by_its_key_in_its_column(model: SentimentModel) -> None:
+    from contentguard.models.sentiment import token_keys
+
+    tokens = list(model.vocabulary)
+    positions, columns = model.keys.lookup(token_keys(tokens))
+    assert positions.tolist() == list(range(len(tokens)))
+    assert columns.tolist() == [model.vocabulary[token] for token in tokens]
+    absent = ["<never-a-token>", "¬¬¬¬¬", "\U0010ffff" * 5]
+    assert model.keys.lookup(token_keys(absent))[0].size == 0
+
+
+def test_the_shipped_model_loads_fast() -> None:
+    """Loading is np.load and checks only (no vocabulary dict is built): well under 0.2 s, even on a busy
+    machine; the best of three loads, each from the file (the process cache is bypassed)."""
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        loaded = SentimentModel.load()
+        best = min(best, time.perf_counter() - started)
+    assert loaded._vocabulary_cache is None  # the prediction path never decodes the tokens
+    assert best < 0.2

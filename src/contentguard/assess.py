@@ -373,7 +373,17 @@ def _compiled(pattern: str) -> regex.Pattern:
 
 
 def _in_categories(category: str, wanted: Sequence[str]) -> bool:
-    """``category`` is one of ``wanted`` or a sub-category of one (opinion.safety is in opinion)."""
+    """``category`` is one of ``wanted`` or a sub-category of one (opinion.safety is in opinion).
+
+    Answered from a cache for tuples (the matrix's lists are tuples): it runs for every finding of every
+    public item, and the categories and lists are few."""
+    if type(wanted) is not tuple:
+        return any(category == name or category.startswith(name + ".") for name in wanted)
+    return _in_categories_cached(category, wanted)
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_categories_cached(category: str, wanted: tuple[str, ...]) -> bool:
     return any(category == name or category.startswith(name + ".") for name in wanted)
 
 

@@ -33,9 +33,9 @@ from contentguard.models.artifact import (
 )
 from contentguard.models.features import (
     MAX_KEYED_NGRAM,
-    NgramTable,
     decode_vocabulary,
     encode_vocabulary,
+    extend_keys,
     ngram_hits,
     normalize_text,
     tf_idf,
@@ -55,6 +55,8 @@ __all__ = [
     "encode_vocabulary",
     "Sentiment",
     "SentimentModel",
+    "SortedKeys",
+    "token_keys",
 ]
 
 HEADER_FILE_NAME = "sentiment_model.json"
@@ -69,7 +71,7 @@ SCORE_DECIMALS = 4
 
 #: Version of what FeatureExtractor does with given settings and cues. Bump it whenever a code change
 #: alters the tokens of any text: a model trained with other tokens is then refused, not misread.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 
 class FeatureSettings(pydantic.BaseModel):
@@ -88,6 +90,11 @@ class FeatureSettings(pydantic.BaseModel):
         True, description="add shared tokens for cue-listed positive / negative words, negated in scope"
     )
     max_char_repeat: int = pydantic.Field(3, ge=1, description="runs of one character are cut to this")
+    contrast_features: bool = pydantic.Field(
+        False,
+        description="the clause after the text's last contrast cue (但是, 不过…) also gives »-prefixed 1-2-grams "
+        "and lexicon tokens, so a mixed review can lean on its final clause as people read it",
+    )
 
 
 class FeatureCues(pydantic.BaseModel):
@@ -102,6 +109,7 @@ class FeatureCues(pydantic.BaseModel):
     emoticons_negative: frozenset[str]
     positive_words: frozenset[str]
     negative_words: frozenset[str]
+    contrasts: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str, source: str) -> FeatureCues:
@@ -113,6 +121,7 @@ class FeatureCues(pydantic.BaseModel):
             "emoticon_negative": set(),
             "positive_word": set(),
             "negative_word": set(),
+            "contrast": set(),
         }
         for line_number, raw_line in enumerate(text.splitlines(), start=1):
             line = raw_line.strip("\r\n")
@@ -130,6 +139,7 @@ class FeatureCues(pydantic.BaseModel):
             emoticons_negative=frozenset(kinds["emoticon_negative"]),
             positive_words=frozenset(kinds["positive_word"]),
             negative_words=frozenset(kinds["negative_word"]),
+            contrasts=frozenset(kinds["contrast"]),
         )
 
 
@@ -148,6 +158,7 @@ EMOTICON_NEGATIVE_TOKEN = "<emo->"
 POSITIVE_WORD_TOKEN = "<word+>"
 NEGATIVE_WORD_TOKEN = "<word->"
 NEGATION_MARK = "¬"
+CONTRAST_MARK = "»"
 WORD_PREFIX = "w:"
 
 
@@ -161,7 +172,7 @@ class FeatureExtractor:
     jieba words (``w:`` prefix, ``w:¬`` inside a negation scope).
     """
 
-    __slots__ = ("settings", "cues", "_cue_pattern", "_repeat", "_emoji", "_lexicon_pattern")
+    __slots__ = ("settings", "cues", "_cue_pattern", "_repeat", "_emoji", "_lexicon_pattern", "_contrast_pattern")
 
     def __init__(self, settings: FeatureSettings, cues: FeatureCues) -> None:
         self.settings = settings
@@ -181,6 +192,10 @@ class FeatureExtractor:
         lexicon = sorted(cues.positive_words | cues.negative_words, key=len, reverse=True)
         self._lexicon_pattern = (
             re.compile("|".join(re.escape(word) for word in lexicon)) if lexicon and settings.lexicon_features else None
+        )
+        contrasts = sorted(cues.contrasts, key=len, reverse=True)
+        self._contrast_pattern = (
+            re.compile("|".join(re.escape(cue) for cue in contrasts)) if contrasts and settings.contrast_features else None
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -225,7 +240,32 @@ class FeatureExtractor:
                 tokens.append(EMOTICON_POSITIVE_TOKEN if positive else EMOTICON_NEGATIVE_TOKEN)
         text = _DIGIT.sub("0", text)
         text = self._repeat.sub(r"\1" * self.settings.max_char_repeat, text)
+        if self._contrast_pattern is not None:
+            tokens.extend(self._contrast_tokens(text))
         return tokens, text
+
+    def _contrast_tokens(self, text: str) -> list[str]:
+        """»-prefixed 1-2-grams and lexicon tokens of the clause after the text's last contrast cue.
+
+        People label "位置不错，但是早餐太差" by what follows 但是; these tokens let the model learn that weight.
+        """
+        last = None
+        for last in self._contrast_pattern.finditer(text):  # type: ignore[union-attr]
+            pass
+        if last is None:
+            return []
+        tokens: list[str] = []
+        for segment in text[last.end() :].split():
+            length = len(segment)
+            for n in (1, 2):
+                tokens.extend([CONTRAST_MARK + segment[i : i + n] for i in range(length - n + 1)])
+            if self._lexicon_pattern is not None:
+                positive_words = self.cues.positive_words
+                tokens.extend(
+                    CONTRAST_MARK + (POSITIVE_WORD_TOKEN if m.group() in positive_words else NEGATIVE_WORD_TOKEN)
+                    for m in self._lexicon_pattern.finditer(segment)
+                )
+        return tokens
 
     def _segment_tokens(self, segment: str) -> list[str]:
         """A segment's tokens other than its plain character n-grams: negated n-grams, lexicon and word tokens."""
@@ -326,16 +366,82 @@ def _header_path(path: Path | None) -> Path:
 _RETRAIN = "retrain it with benchmarks/train_sentiment.py"
 
 
+def token_keys(tokens: Sequence[str]) -> np.ndarray:
+    """One int64 key per token, computed for the whole list at once (no Python loop over characters).
+
+    Tokens of 1..3 characters get the exact key of :class:`~contentguard.models.features.NgramTable` (the
+    21-bit fields of their code points + 1), the very key :func:`ngram_hits` computes for a plain character
+    n-gram, so a token and the same n-gram of a text share a column. Longer tokens get the 64-bit hash of
+    :func:`~contentguard.models.features.extend_keys` (two distinct tokens collide with a chance of about
+    2**-64; the trainer refuses a vocabulary with a collision). The empty token has key 0, never used.
+    """
+    if not tokens:
+        return np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    codes = np.frombuffer("".join(tokens).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = codes.astype(np.int64) + 1
+    starts = np.cumsum(lengths) - lengths
+    keys = np.zeros(len(tokens), dtype=np.int64)
+    for position in range(int(lengths.max())):
+        present = np.flatnonzero(lengths > position)
+        keys[present] = extend_keys(keys[present], codes[starts[present] + position], position)
+    return keys
+
+
+class SortedKeys:
+    """The vocabulary as sorted int64 token keys: the lookup structure of the sentiment model.
+
+    In a stored model the columns are in key order, so the column of a token is the position of its key
+    and loading is ``np.load`` only (no dict, no hash table built); a model built from a token -> column
+    dict keeps its columns, given in key order as ``columns``. A batch of keys is looked up with one
+    ``np.searchsorted``. Same interface as :class:`~contentguard.models.features.NgramTable` for
+    :func:`ngram_hits`.
+    """
+
+    __slots__ = ("keys", "columns")
+
+    def __init__(self, keys: np.ndarray, columns: np.ndarray | None = None) -> None:
+        keys = np.ascontiguousarray(keys, dtype=np.int64)
+        if len(keys) > 1 and not bool(np.all(keys[1:] > keys[:-1])):
+            raise ValueError("token keys must be strictly increasing (sorted, no duplicates)")
+        if columns is not None:
+            columns = np.ascontiguousarray(columns, dtype=np.int64)
+            if columns.shape != keys.shape:
+                raise ValueError("token keys and columns differ in length")
+            columns.flags.writeable = False
+        keys.flags.writeable = False
+        self.keys = keys
+        self.columns = columns
+
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in ``keys`` that are in the vocabulary, their columns)."""
+        table = self.keys
+        if not len(table) or not len(keys):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        found = np.searchsorted(table, keys)
+        np.minimum(found, len(table) - 1, out=found)
+        positions = np.flatnonzero(table[found] == keys)
+        found = found[positions]
+        return positions, found if self.columns is None else self.columns[found]
+
+
 class SentimentModel:
-    """A loaded sentiment model. Immutable, thread-safe, and cheap to pickle (it reloads from its file)."""
+    """A loaded sentiment model. Immutable, thread-safe, and cheap to pickle (it reloads from its file).
+
+    Columns are in the order of their token keys (:func:`token_keys`), so the stored sorted keys are the
+    whole lookup structure. The token strings (``vocabulary_utf8``) are decoded only when the reference
+    path (:meth:`_transform_reference`) or a caller asks for :attr:`vocabulary`.
+    """
 
     __slots__ = (
         "header",
         "path",
         "_header_sha256",
         "_extractor",
-        "_vocabulary",
-        "_ngrams",
+        "_vocabulary_blob",
+        "_vocabulary_cache",
+        "_keys",
         "_idf",
         "_coefficients",
         "_intercepts",
@@ -348,18 +454,40 @@ class SentimentModel:
         path: Path,
         header_sha256: str,
         extractor: FeatureExtractor,
-        vocabulary: dict[str, int],
+        vocabulary: dict[str, int] | np.ndarray,
         idf: np.ndarray,
         coefficients: np.ndarray,
         intercepts: np.ndarray,
+        keys: np.ndarray | None = None,
     ) -> None:
+        """``vocabulary``: token -> column (keyed here), or the stored UTF-8 blob of the tokens in column
+        order, with ``keys`` their keys, sorted (the columns are in key order: the fast load)."""
+        if isinstance(vocabulary, dict):
+            tokens = [""] * len(vocabulary)
+            for token, column in vocabulary.items():
+                tokens[column] = token
+            token_key_array = token_keys(tokens)
+            order = np.argsort(token_key_array, kind="stable")
+            keys = token_key_array[order]
+            if len(keys) > 1 and not bool(np.all(keys[1:] > keys[:-1])):
+                raise ModelError("two vocabulary tokens share a key; the vocabulary cannot be keyed")
+            table = SortedKeys(keys, order)
+            blob = encode_vocabulary(tokens)
+            cache: dict[str, int] | None = dict(vocabulary)
+        else:
+            if keys is None:
+                raise TypeError("a vocabulary blob needs its sorted keys")
+            table = SortedKeys(keys)
+            blob, cache = vocabulary, None
         self.header = header
         self.path = path
         self._header_sha256 = header_sha256
         self._extractor = extractor
-        self._vocabulary = vocabulary
-        n_max = header.features.char_ngram_max
-        self._ngrams = NgramTable(vocabulary, n_max) if n_max <= MAX_KEYED_NGRAM else None
+        self._vocabulary_blob = blob
+        self._vocabulary_cache = cache
+        self._keys = table
+        idf = np.ascontiguousarray(idf, dtype=np.float64)
+        coefficients = np.ascontiguousarray(coefficients, dtype=np.float64)
         for array in (idf, coefficients, intercepts):
             array.flags.writeable = False
         self._idf = idf
@@ -393,11 +521,25 @@ class SentimentModel:
     def header_sha256(self) -> str:
         return self._header_sha256
 
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Token -> column, decoded from the stored tokens on first use (the prediction path never needs it)."""
+        cache = self._vocabulary_cache
+        if cache is None:
+            cache = decode_vocabulary(self._vocabulary_blob)
+            object.__setattr__(self, "_vocabulary_cache", cache)  # a cache of immutable data: safe to race
+        return cache
+
+    @property
+    def keys(self) -> SortedKeys:
+        return self._keys
+
     @classmethod
     def load(cls, path: Path | None = None) -> SentimentModel:
         """Load a model: a header file, a folder holding one, or None for the shipped model.
 
         Read through :func:`contentguard.models.artifact.read_artifact` (checksums, model card, no pickle).
+        Loading is ``np.load`` and a few shape checks: no dict or table is built from the vocabulary.
         """
         artifact: Artifact[ModelHeader] = read_artifact(
             _header_path(path), ModelHeader, what="sentiment model", labels=LABELS, retrain_hint=_RETRAIN
@@ -413,7 +555,8 @@ class SentimentModel:
         arrays_path = artifact.folder / header.arrays_file
         try:
             cues = FeatureCues.parse(cues_path.read_text(encoding="utf-8"), str(cues_path))
-            vocabulary = decode_vocabulary(artifact.array("vocabulary_utf8"))
+            blob = artifact.array("vocabulary_utf8")
+            keys = np.ascontiguousarray(artifact.array("token_keys"), dtype=np.int64)
             idf = np.ascontiguousarray(artifact.array("idf"), dtype=np.float64)
             coefficients = np.ascontiguousarray(artifact.array("coefficients"), dtype=np.float64)
             intercepts = np.ascontiguousarray(artifact.array("intercepts"), dtype=np.float64)
@@ -421,25 +564,30 @@ class SentimentModel:
             raise ModelError(f"sentiment model file {arrays_path} is corrupt: {error}") from None
         n_features, n_labels = header.n_features, len(LABELS)
         if (
-            len(vocabulary) != n_features
+            keys.shape != (n_features,)
             or idf.shape != (n_features,)
             or coefficients.shape != (n_features, n_labels)
             or intercepts.shape != (n_labels,)
+            or (n_features and blob.size and int(np.count_nonzero(blob == 10)) != n_features - 1)
         ):
             raise ModelError(
                 f"sentiment model file {arrays_path} is corrupt: array shapes do not match "
                 f"{n_features} features x {n_labels} labels"
             )
-        return cls(
-            header=header,
-            path=header_path,
-            header_sha256=artifact.header_sha256,
-            extractor=FeatureExtractor(header.features, cues),
-            vocabulary=vocabulary,
-            idf=idf,
-            coefficients=coefficients,
-            intercepts=intercepts,
-        )
+        try:
+            return cls(
+                header=header,
+                path=header_path,
+                header_sha256=artifact.header_sha256,
+                extractor=FeatureExtractor(header.features, cues),
+                vocabulary=blob,
+                idf=idf,
+                coefficients=coefficients,
+                intercepts=intercepts,
+                keys=keys,
+            )
+        except ValueError as error:
+            raise ModelError(f"sentiment model file {arrays_path} is corrupt: {error}") from None
 
     # ----------------------------------------------------------------------------------------------
     # Prediction
@@ -449,19 +597,19 @@ class SentimentModel:
         """TF-IDF rows (sublinear tf, smoothed idf, L2 norm), the same as the training vectorizer.
 
         Counts the tokens of :meth:`FeatureExtractor.tokens` without building most of them: the plain
-        character n-grams of the whole batch are encoded as integers and looked up in one vectorized
-        pass (:class:`NgramTable`); only the other tokens go through the vocabulary dict. The result
-        is identical to :meth:`_transform_reference`, which counts ``tokens()`` one by one.
+        character n-grams of the whole batch are encoded as integer keys and looked up in one vectorized
+        pass; the other tokens (negated n-grams, emoticons, cue tokens…) of the whole batch are keyed by
+        :func:`token_keys` and looked up in one more pass. The result is identical to
+        :meth:`_transform_reference`, which counts ``tokens()`` one by one through the vocabulary dict.
         """
         if isinstance(texts, str):
             raise TypeError("predict takes a sequence of texts; use predict_one for a single text")
-        ngrams = self._ngrams
-        if ngrams is None:  # n-grams too long for an int64 key
+        n_max = self.header.features.char_ngram_max
+        if n_max > MAX_KEYED_NGRAM:  # plain n-grams of 4+ characters are hashed differently by ngram_hits
             return self._transform_reference(texts)
         text_tokens = self._extractor._text_tokens
         segment_tokens = self._extractor._segment_tokens
-        vocabulary_get = self._vocabulary.get
-        columns: list[int] = []  # columns of the tokens that are not plain character n-grams
+        other: list[str] = []  # the tokens that are not plain character n-grams, whole batch
         row_lengths: list[int] = []
         cleaned: list[str] = []  # per text: its segments joined by single spaces
         for text in texts:
@@ -469,18 +617,15 @@ class SentimentModel:
             segments = text.split()
             for segment in segments:
                 tokens.extend(segment_tokens(segment))
-            indices = [index for index in map(vocabulary_get, tokens) if index is not None]
-            columns.extend(indices)
-            row_lengths.append(len(indices))
+            other.extend(tokens)
+            row_lengths.append(len(tokens))
             cleaned.append(" ".join(segments))
         n_rows = len(row_lengths)
-        rows = np.repeat(np.arange(n_rows), row_lengths)
-        ngram_rows, ngram_columns = ngram_hits(cleaned, ngrams, self.header.features.char_ngram_max)
-        return self._tf_idf(
-            np.concatenate([rows, ngram_rows]),
-            np.concatenate([np.asarray(columns, dtype=np.int64), ngram_columns]),
-            n_rows,
-        )
+        table = self._keys
+        positions, columns = table.lookup(token_keys(other))
+        rows = np.repeat(np.arange(n_rows), row_lengths)[positions]
+        ngram_rows, ngram_columns = ngram_hits(cleaned, table, n_max)  # type: ignore[arg-type]
+        return self._tf_idf(np.concatenate([rows, ngram_rows]), np.concatenate([columns, ngram_columns]), n_rows)
 
     def _transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
         """:meth:`transform` the plain way: every token of ``FeatureExtractor.tokens`` through the dict.
@@ -489,7 +634,7 @@ class SentimentModel:
         """
         if isinstance(texts, str):
             raise TypeError("predict takes a sequence of texts; use predict_one for a single text")
-        vocabulary_get = self._vocabulary.get
+        vocabulary_get = self.vocabulary.get
         tokens = self._extractor.tokens
         columns: list[int] = []
         row_lengths: list[int] = []

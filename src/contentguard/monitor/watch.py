@@ -77,6 +77,8 @@ class Monitor:
             raise ConfigError(f"the chart bucket must be a positive duration, not {bucket}")
         self._topic = regex.compile(rules.topic_pattern) if rules.topic_pattern else None
         self._negative_at = opinion.negative.min_probability
+        self._several_rank = RANK[rules.several_level]
+        self._spike_rank = RANK[rules.spike.level]
         # Classes that owe no answer (无关: spam) are not grouped into events.
         triage = opinion.triage
         self._irrelevant = frozenset(name for name, response in triage.classes.items()
@@ -285,32 +287,42 @@ class Monitor:
         return out
 
     # ---- levels ---------------------------------------------------------------------------------------
-    def _assess(self, window: KeyWindow, bucket: int) -> tuple[int, bool, str]:
+    def _assess(self, window: KeyWindow, bucket: int) -> tuple[int, bool]:
+        """The window's level (rank) and whether a spike set it; cheap, as it runs for every window an item
+        touches. The words saying why are built by :meth:`_reason` only when an event is emitted."""
+        rules = self.rules
+        rank = 0
+        if window.by != "stream":
+            rank = window.top_rank
+            if window.risky >= rules.several and self._several_rank > rank:
+                rank = self._several_rank
+        spike_rule = rules.spike
+        negative = window.negative
+        # A spike of negative items: volume with the usual share of complaints is no incident.
+        if negative >= spike_rule.min_count and negative >= spike_rule.min_negative_share * window.count:
+            baseline = window.baseline(bucket)
+            if baseline is not None and negative >= spike_rule.factor * baseline[0]:
+                return max(rank, self._spike_rank), True
+        return rank, False
+
+    def _reason(self, window: KeyWindow, bucket: int, spike: bool) -> str:
         rules = self.rules
         reasons = []
-        rank = 0
         if window.by != "stream":
             rank = window.top_rank
             if rank:
                 reasons.append(f"最高单条风险 {LEVELS[rank]}")
-            if window.risky >= rules.several and RANK[rules.several_level] > rank:
-                rank = RANK[rules.several_level]
+            if window.risky >= rules.several and self._several_rank > rank:
                 reasons.append(f"窗口内 {window.risky} 条风险内容（≥ {rules.several}）")
-        spike = False
-        spike_rule = rules.spike
-        count, negative = window.count, window.negative
-        # A spike of negative items: volume with the usual share of complaints is no incident.
-        if negative >= spike_rule.min_count and negative >= spike_rule.min_negative_share * count:
+        if spike:
             baseline = window.baseline(bucket)
-            if baseline is not None and negative >= spike_rule.factor * baseline[0]:
-                spike = True
-                reasons.append(f"负面提及突增：窗口内 {negative} 条负面（共 {count} 条），近 {baseline[1]} 个窗口"
-                               f"平均 {baseline[0]:.1f} 条（≥ {spike_rule.factor:g} 倍）")
-                rank = max(rank, RANK[spike_rule.level])
-        return rank, spike, "；".join(reasons)
+            assert baseline is not None
+            reasons.append(f"负面提及突增：窗口内 {window.negative} 条负面（共 {window.count} 条），近 {baseline[1]} 个"
+                           f"窗口平均 {baseline[0]:.1f} 条（≥ {rules.spike.factor:g} 倍）")
+        return "；".join(reasons)
 
     def _update(self, window: KeyWindow, now: float, bucket: int) -> Event | None:
-        rank, spike, reason = self._assess(window, bucket)
+        rank, spike = self._assess(window, bucket)
         if window.event is None:
             if rank == 0:
                 return None
@@ -319,10 +331,11 @@ class Monitor:
             window.first_at = window.entries[0].time if window.entries else now
             window.level, window.spike, window.peak, window.max_level = rank, spike, window.count, 0
             window.held_at = now
-            event = self._event(window, "opened", now, reason)
+            event = self._event(window, "opened", now, self._reason(window, bucket, spike))
             self._record(event, window, now)
             return event
-        window.peak = max(window.peak, window.count)
+        if window.count > window.peak:
+            window.peak = window.count
         if rank >= window.level:
             window.held_at = now
         elif window.entries and now - window.held_at < self._window:
@@ -333,7 +346,7 @@ class Monitor:
             return None
         status = "closed" if rank == 0 else ("raised" if rank > window.level else "lowered")
         window.level, window.spike = rank, spike
-        event = self._event(window, status, now, reason or "窗口内已无风险内容")
+        event = self._event(window, status, now, self._reason(window, bucket, spike) or "窗口内已无风险内容")
         self._record(event, window, now)
         if rank == 0:
             window.event = None
