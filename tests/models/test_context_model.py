@@ -96,7 +96,7 @@ def test_the_model_itself_judges_the_traps_harmless(default_guard, text, hit):
     assert hit not in {f.text for f in report.findings}
     (dropped,) = [f for f in report.context_dropped if f.text == hit and f.rule_id != "advertising/absolute-productive"]
     assert text[dropped.start:dropped.end] == hit
-    assert f"context model p=" in dropped.context.reason and f"{hit} used as" in dropped.context.reason
+    assert "context model p=" in dropped.context.reason and f"{hit} used as" in dropped.context.reason
 
 
 @pytest.mark.parametrize("text, hit", [

@@ -842,8 +842,10 @@ def main(argv: list[str] | None = None) -> None:
 
     # Only where Ctrl-C would raise KeyboardInterrupt anyway: a SIGINT ignored by whoever started us
     # (a background job) stays ignored, and only the main thread can set a handler.
+    from .. import _interrupted_while_starting
+
     if threading.current_thread() is threading.main_thread() \
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            and signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _interrupted_while_starting):
         signal.signal(signal.SIGINT, _on_interrupt(os.getpid()))
     try:
         cli.main(args=argv, prog_name="contentguard", standalone_mode=False)

@@ -38,8 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..document import Document
 from ..errors import ConfigError
-from ..limits import default_limits
 from ..lazyregex import LazyPattern
+from ..limits import default_limits
 from ..normalize import fold
 from ..packs import ALL_VOICES, Pack, RuleVoice, pattern_info
 from ..report import Finding, FindingContext

@@ -266,7 +266,9 @@ class ContextModel:
 
     def predict_proba(self, examples: Sequence[ContextExample]) -> np.ndarray:
         """One row per context: (P(occurs), P(violates))."""
-        positive = np.array([1.0 / (1.0 + np.exp(-self.logit(context_tokens(e, self.window, self.header.features.chars)))) for e in examples])
+        chars = self.header.features.chars
+        logits = np.array([self.logit(context_tokens(e, self.window, chars)) for e in examples], dtype=float)
+        positive = 1.0 / (1.0 + np.exp(-logits))
         return np.column_stack([1.0 - positive, positive]) if len(examples) else np.zeros((0, 2))
 
 

@@ -195,7 +195,8 @@ class FeatureExtractor:
         )
         contrasts = sorted(cues.contrasts, key=len, reverse=True)
         self._contrast_pattern = (
-            re.compile("|".join(re.escape(cue) for cue in contrasts)) if contrasts and settings.contrast_features else None
+            re.compile("|".join(re.escape(cue) for cue in contrasts))
+            if contrasts and settings.contrast_features else None
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -250,8 +251,8 @@ class FeatureExtractor:
         People label "位置不错，但是早餐太差" by what follows 但是; these tokens let the model learn that weight.
         """
         last = None
-        for last in self._contrast_pattern.finditer(text):  # type: ignore[union-attr]
-            pass
+        for match in self._contrast_pattern.finditer(text):  # type: ignore[union-attr]
+            last = match
         if last is None:
             return []
         tokens: list[str] = []
