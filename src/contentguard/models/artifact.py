@@ -285,6 +285,30 @@ def load_cached(key: str, path: str | Path, loader: Callable[[Path], _T]) -> _T:
     return model
 
 
+class ShippedModel:
+    """What every shipped predictor shares: immutable once ``__init__`` sets ``_frozen``, its ``labels``
+    from the header, and pickled as a reference to its file (see :func:`reload_cached`). A subclass
+    names its load-cache key in ``cache_key`` and has ``path``, ``header`` and ``header_sha256``."""
+
+    __slots__ = ()
+    cache_key: str = ""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (reload_cached, (type(self).load, self.cache_key, str(self.path), self.header_sha256))  # type: ignore[attr-defined]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.header.labels  # type: ignore[attr-defined]
+
+
 def reload_cached(loader: Callable[[Path], _T], key: str, path: str, header_sha256: str) -> _T:
     """Unpickle a model: load it from its file once per process, refusing a file changed since pickling.
 

@@ -32,9 +32,9 @@ import pydantic
 from contentguard.errors import ModelError
 from contentguard.models.artifact import (
     ArtifactHeader,
+    ShippedModel,
     load_cached,
     read_artifact,
-    reload_cached,
     shipped_model_dir,
     write_artifact,
 )
@@ -174,8 +174,10 @@ class ContextHeader(ArtifactHeader):
     metrics: dict[str, Any] = pydantic.Field(default_factory=dict)
 
 
-class ContextModel:
+class ContextModel(ShippedModel):
     """A loaded context model: immutable, thread-safe, pickles as a reference to its file."""
+
+    cache_key = "context"
 
     __slots__ = ("header", "path", "header_sha256", "vocabulary", "_coefficients", "_intercept", "_frozen")
 
@@ -190,20 +192,11 @@ class ContextModel:
         self._intercept = float(intercept)
         self._frozen = True
 
-    def __setattr__(self, name: str, value: object) -> None:
-        if getattr(self, "_frozen", False):
-            raise AttributeError(f"ContextModel is immutable; cannot set {name!r}")
-        object.__setattr__(self, name, value)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (reload_cached, (ContextModel.load, "context", str(self.path), self.header_sha256))
 
     def __repr__(self) -> str:
         return f"ContextModel(version={self.header.version!r}, path={str(self.path)!r})"
 
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return self.header.labels
 
     @property
     def window(self) -> int:

@@ -24,9 +24,9 @@ import pydantic
 from contentguard.errors import ModelError
 from contentguard.models.artifact import (
     ArtifactHeader,
+    ShippedModel,
     load_cached,
     read_artifact,
-    reload_cached,
     shipped_model_dir,
     write_artifact,
 )
@@ -60,8 +60,10 @@ class LinearHeader(ArtifactHeader):
         return self
 
 
-class LinearTextModel:
+class LinearTextModel(ShippedModel):
     """A loaded linear text model: immutable, thread-safe, pickles as a reference to its file."""
+
+    cache_key = "linear"
 
     __slots__ = ("header", "path", "header_sha256", "featurizer", "_coefficients", "_intercepts", "_frozen")
 
@@ -77,20 +79,11 @@ class LinearTextModel:
             array.flags.writeable = False
         self._frozen = True
 
-    def __setattr__(self, name: str, value: object) -> None:
-        if getattr(self, "_frozen", False):
-            raise AttributeError(f"LinearTextModel is immutable; cannot set {name!r}")
-        object.__setattr__(self, name, value)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (reload_cached, (LinearTextModel.load, "linear", str(self.path), self.header_sha256))
 
     def __repr__(self) -> str:
         return f"LinearTextModel(name={self.header.name!r}, version={self.header.version!r}, path={str(self.path)!r})"
 
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return self.header.labels
 
     @property
     def name(self) -> str:

@@ -27,8 +27,8 @@ from contentguard.models.artifact import (
     FORMAT_VERSION,
     Artifact,
     ArtifactHeader,
+    ShippedModel,
     read_artifact,
-    reload_cached,
     shipped_model_dir,
 )
 from contentguard.models.features import (
@@ -427,13 +427,15 @@ class SortedKeys:
         return positions, found if self.columns is None else self.columns[found]
 
 
-class SentimentModel:
+class SentimentModel(ShippedModel):
     """A loaded sentiment model. Immutable, thread-safe, and cheap to pickle (it reloads from its file).
 
     Columns are in the order of their token keys (:func:`token_keys`), so the stored sorted keys are the
     whole lookup structure. The token strings (``vocabulary_utf8``) are decoded only when the reference
     path (:meth:`_transform_reference`) or a caller asks for :attr:`vocabulary`.
     """
+
+    cache_key = "sentiment"
 
     __slots__ = (
         "header",
@@ -496,23 +498,12 @@ class SentimentModel:
         self._intercepts = intercepts
         self._frozen = True
 
-    def __setattr__(self, name: str, value: object) -> None:
-        if getattr(self, "_frozen", False):
-            raise AttributeError(f"SentimentModel is immutable; cannot set {name!r}")
-        object.__setattr__(self, name, value)
 
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"SentimentModel is immutable; cannot delete {name!r}")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (reload_cached, (SentimentModel.load, "sentiment", str(self.path), self._header_sha256))
 
     def __repr__(self) -> str:
         return f"SentimentModel(path={str(self.path)!r}, n_features={self.header.n_features})"
 
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return self.header.labels
 
     @property
     def feature_extractor(self) -> FeatureExtractor:
