@@ -10,8 +10,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+# A shell gives a foreground command Python's own SIGINT handling; a CI runner may start the tests with SIGINT
+# ignored (inherited by children), which the package rightly leaves alone, so the child restores it first.
 _SCRIPT = """
 import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.argv[0] = "/usr/local/bin/{name}"
 import contentguard
 os.kill(os.getpid(), signal.SIGINT)
@@ -32,6 +35,13 @@ def test_ctrl_c_while_the_command_starts_is_one_line_and_130():
     assert "still running" not in result.stdout
 
 
+def test_an_ignored_sigint_stays_ignored():
+    code = _SCRIPT.replace("signal.default_int_handler)", "signal.SIG_IGN)").format(name="contentguard")
+    code = code.replace("time.sleep(30)", "time.sleep(0.5)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == "still running\n"
+
+
 def test_a_program_importing_the_library_keeps_pythons_own_handler():
     result = _run("my-app")
     assert result.returncode != 130
@@ -39,7 +49,8 @@ def test_a_program_importing_the_library_keeps_pythons_own_handler():
 
 
 def test_the_command_replaces_the_startup_handler_with_its_own():
-    code = ("import sys, signal; sys.argv[0] = 'contentguard'; import contentguard; "
+    code = ("import sys, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "sys.argv[0] = 'contentguard'; import contentguard; "
             "print(signal.getsignal(signal.SIGINT).__name__); "
             "from contentguard.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
