@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from . import compilecache
 from .assess import RiskMatrix
 from .config import Config, load_config, watchlist_pack
 from .document import Document
+from .engine import compilecache
 from .engine.context import ContextSettings, ContextStage
 from .engine.kinds.model import ModelStage
 from .errors import ConfigError, ModelError, PackError

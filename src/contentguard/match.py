@@ -18,12 +18,12 @@ from typing import Any
 import ahocorasick_rs
 import regex
 
-from .compilecache import cached
 from .document import Document
 from .document import Field as DocumentField
+from .engine.compilecache import cached
+from .engine.lazyregex import LazyPattern
 from .engine.views import Variant, require_pinyin, term_variants
 from .errors import PackError
-from .lazyregex import LazyPattern
 from .literals import minimum_length, repeat_gate, required_literals
 from .normalize import NormalizedText, compact, key_of_compact
 from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, ModelRule, Pack, PatternRule, Term

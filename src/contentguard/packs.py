@@ -16,7 +16,7 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .compilecache import cached
+from .engine.compilecache import cached
 from .errors import PackError
 from .resources import data_dir
 from .settings import View

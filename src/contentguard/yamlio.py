@@ -25,13 +25,13 @@ def load_yaml(text: str) -> Any:
 
 def load_rules_yaml(text: str) -> Any:
     """:func:`load_yaml` for the ruleset's own files (packs, settings, risk matrix, context): parsed once and
-    kept in the compile cache (contentguard.compilecache) as JSON text, by the hash of the YAML text, when
+    kept in the compile cache (contentguard.engine.compilecache) as JSON text, by the hash of the YAML text, when
     JSON gives back exactly the same data (not, e.g., for integer keys or dates: those are parsed each
     time). Every call returns fresh objects. Not for documents being checked: their text is not kept."""
     import hashlib
     import json
 
-    from .compilecache import cached
+    from .engine.compilecache import cached
 
     parsed: list[Any] = []
 

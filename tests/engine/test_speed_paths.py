@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import contentguard
-from contentguard.lazyregex import LazyPattern
+from contentguard.engine.lazyregex import LazyPattern
 from contentguard.literals import minimum_length, repeat_gate, required_literals
 from contentguard.match import _repeats
 from contentguard.tokenize import WordSegmenter, shared_tokenizer

@@ -38,12 +38,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..document import Document
 from ..errors import ConfigError
-from ..lazyregex import LazyPattern
 from ..limits import default_limits
 from ..normalize import fold
 from ..packs import ALL_VOICES, Pack, RuleVoice, pattern_info
 from ..report import Finding, FindingContext
 from ..yamlio import load_rules_yaml
+from .lazyregex import LazyPattern
 
 
 class _Frozen(BaseModel):

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 import regex
 
 from contentguard.document import Document
+from contentguard.engine.lazyregex import LazyPattern
 from contentguard.errors import ModelError, PackError
-from contentguard.lazyregex import LazyPattern
 from contentguard.packs import PATTERN_FLAGS, ContextCue, ModelRule
 from contentguard.report import Finding, ReportError
 from contentguard.resources import data_dir

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 _FORMAT = 1
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The code whose results are kept: a change to any of these files starts a new cache file.
-_CODE = ("compilecache.py", "literals.py", "limits.py", "packs.py", "normalize.py", "engine/views.py")
+_CODE = ("engine/compilecache.py", "literals.py", "limits.py", "packs.py", "normalize.py", "engine/views.py")
 
 
 def cache_dir() -> Path | None:
