@@ -358,7 +358,7 @@ class ContextStage:
         compiled = self._families.get(family)
         if compiled is None:
             raise KeyError(f"no context family {family!r}")
-        score, fired, _ = self._fire(compiled, text, start, end, text[start:end])
+        score, fired, _ = self._fire(compiled, text, start, end)
         return score, tuple(cue.label for _, cue in fired)
 
     def _model(self):
@@ -380,9 +380,8 @@ class ContextStage:
         width = classifier.window
         low, high = max(0, finding.start - width), min(len(text), finding.end + width)
         window = text[low:high]
-        cue_score, fired, _ = self._fire(compiled, text, finding.start, finding.end, finding.text, breaks)
-        window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low,
-                                                  finding.text)
+        cue_score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks)
+        window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low)
         probability, top = classifier.probability(ContextExample(
             window=window, offset=finding.start - low, hit=finding.text, family=family.name,
             cues=tuple(cue.label for _, cue in window_cues),
@@ -409,7 +408,7 @@ class ContextStage:
     def _weigh(self, compiled: _CompiledFamily, text: str, finding: Finding,
                breaks: _Breaks | None = None) -> FindingContext:
         family = compiled.family
-        score, fired, _ = self._fire(compiled, text, finding.start, finding.end, finding.text, breaks)
+        score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks)
         label = family.label if score >= family.drop_below else "occurs"
         negative = [pair for pair in fired if pair[0] < 0]
         if negative and score < family.review_below:
@@ -419,7 +418,7 @@ class ContextStage:
                               reason=f"{family.name}: prior {family.prior:.2f}" + (f"; {reason}" if reason else "")
                               + f" → {score:.2f}", cues=tuple(c.label for _, c in fired))
 
-    def _fire(self, compiled: _CompiledFamily, text: str, start: int, end: int, hit: str,
+    def _fire(self, compiled: _CompiledFamily, text: str, start: int, end: int,
               breaks: _Breaks | None = None):
         """(cue score, fired (weight, cue) pairs, views) for the hit text[start:end]."""
         family = compiled.family
