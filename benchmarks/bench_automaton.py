@@ -31,7 +31,7 @@ def main() -> None:
     import regex
 
     import contentguard
-    from contentguard.normalize import NormalizedText
+    from contentguard.engine.normalize import NormalizedText
 
     guard = contentguard.load()
     settings = guard._matcher.settings.normalization

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contentguard import validators
+from contentguard.packs import validators
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = (REPO_ROOT / "tests" / "data" / "devset.jsonl", REPO_ROOT / "tests" / "data" / "holdout.jsonl")

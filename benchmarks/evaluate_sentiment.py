@@ -50,7 +50,7 @@ from train_sentiment import (  # noqa: E402  (benchmarks/ is the script's folder
     split_metrics,
 )
 
-from contentguard.score import LABELS, SentimentModel  # noqa: E402
+from contentguard.engine.sentiment import LABELS, SentimentModel  # noqa: E402
 
 THROUGHPUT_TEXTS = 20_000
 THROUGHPUT_BATCH = 1_000
@@ -153,7 +153,7 @@ def cross_corpus(model: SentimentModel, corpora: list[Corpus], data_dir: Path, r
     if refit:
         from train_sentiment import FEATURE_SETTINGS, MAX_FEATURES, TokenCounts, cross_corpus_folds, fit
 
-        from contentguard.score import FeatureCues, FeatureExtractor
+        from contentguard.engine.sentiment import FeatureCues, FeatureExtractor
 
         cues_path = DEFAULT_OUT_DIR / CUES_FILE_NAME
         cues = FeatureCues.parse(cues_path.read_text(encoding="utf-8"), str(cues_path))

@@ -32,7 +32,7 @@ from train_sentiment import DEFAULT_DATA_DIR, drop_near_duplicates, load_corpora
 
 import contentguard  # noqa: E402
 from contentguard import Document  # noqa: E402
-from contentguard.resources import data_dir  # noqa: E402
+from contentguard.config.resources import data_dir  # noqa: E402
 
 
 def post_sets(limit: int) -> dict[str, list[tuple[str, str]]]:

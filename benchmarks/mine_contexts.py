@@ -28,8 +28,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
-import contentguard  # noqa: E402
 from evaluate_real import CORPORA, DEFAULT_DATA, load_labels  # noqa: E402
+
+import contentguard  # noqa: E402
 
 SEED = 20261207
 WINDOW = 20

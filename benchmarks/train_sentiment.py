@@ -37,8 +37,7 @@ from sklearn.model_selection import train_test_split
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from contentguard.models.artifact import MODEL_CARD_FILE_NAME, write_artifact  # noqa: E402  (after the path set-up)
-from contentguard.score import (  # noqa: E402  (after the path set-up for a plain checkout)
+from contentguard.engine.sentiment import (  # noqa: E402  (after the path set-up for a plain checkout)
     HEADER_FILE_NAME,
     LABELS,
     FeatureCues,
@@ -48,6 +47,7 @@ from contentguard.score import (  # noqa: E402  (after the path set-up for a pla
     SentimentModel,
     encode_vocabulary,
 )
+from contentguard.models.artifact import MODEL_CARD_FILE_NAME, write_artifact  # noqa: E402  (after the path set-up)
 from contentguard.models.sentiment import token_keys  # noqa: E402
 
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data" / "sentiment"
@@ -714,14 +714,14 @@ def write_model_card(
     lines = [
         "# Sentiment model card",
         "",
-        "Written by `benchmarks/train_sentiment.py`; loaded by `contentguard.score.SentimentModel`.",
+        "Written by `benchmarks/train_sentiment.py`; loaded by `contentguard.engine.sentiment.SentimentModel`.",
         "",
         "## What it is",
         "",
         "Three labels — negative / neutral / positive — for Chinese short texts (posts, comments, reviews),",
         "with probabilities calibrated by one temperature fitted on the held-out sides of the cross-corpus folds.",
         "A multinomial",
-        "logistic regression over TF-IDF (sublinear tf, L2) features from `contentguard.score.FeatureExtractor`"
+        "logistic regression over TF-IDF (sublinear tf, L2) features from `contentguard.models.sentiment.FeatureExtractor`"
         + (":" if NB_EXPONENT <= 0 else ","),
         *(
             []

@@ -7,9 +7,9 @@ import yaml
 
 import contentguard
 from contentguard import Document
-from contentguard.assess import RiskMatrix
+from contentguard.config.resources import data_dir
+from contentguard.engine.assess import RiskMatrix
 from contentguard.report import Finding, Sentiment
-from contentguard.resources import data_dir
 
 MATRIX = RiskMatrix.from_file(data_dir("rules") / "risk_matrix.yaml")
 

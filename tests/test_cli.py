@@ -388,7 +388,7 @@ def test_configuration_is_discovered_from_the_working_directory(tmp_path):
 def test_rules_folder_option(tmp_path):
     import shutil
 
-    from contentguard.resources import data_dir
+    from contentguard.config.resources import data_dir
 
     shutil.copy(data_dir("rules") / "ruleset.yaml", "ruleset.yaml")
     shutil.copy(data_dir("rules") / "risk_matrix.yaml", "risk_matrix.yaml")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from contentguard.baseline import Baseline
 from contentguard.cli import cli
+from contentguard.cli.baseline import Baseline
 
 DATA = Path(__file__).parent / "data" / "cli"
 PACK = str(DATA / "pack.yaml")
@@ -127,7 +127,7 @@ def test_fix_with_nothing_to_rewrite():
 
 
 def test_mask_keeps_the_shape_of_personal_information():
-    from contentguard.formats import mask
+    from contentguard.cli.formats import mask
 
     assert mask("13812345678") == "138****5678"
     assert mask("110101199003071234") == "110***********1234"

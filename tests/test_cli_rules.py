@@ -86,7 +86,7 @@ def test_test_rules_on_a_folder_of_packs_and_on_a_rules_folder(tmp_path):
     shutil.copy(PACK, "packs/cli.yaml")
     shutil.copy(DATA / "failing_pack.yaml", "packs/failing.yaml")
     assert run("test-rules", "packs").exit_code == 1
-    from contentguard.resources import data_dir
+    from contentguard.config.resources import data_dir
 
     Path("company/packs").mkdir(parents=True)
     shutil.copy(data_dir("rules") / "ruleset.yaml", "company/ruleset.yaml")

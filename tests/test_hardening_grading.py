@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 import contentguard
-from contentguard.assess import RiskMatrix
 from contentguard.cli import DEFAULT_FAIL_ON, cli
+from contentguard.config.resources import data_dir
+from contentguard.engine.assess import RiskMatrix
 from contentguard.report import Finding
-from contentguard.resources import data_dir
 
 
 def finding(start: int, end: int, rule: str = "advertising/x", category: str = "exaggeration.absolute") -> Finding:

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import contentguard
-from contentguard.normalize import NormalizedText
-from contentguard.resources import data_dir
-from contentguard.settings import RulesetSettings
+from contentguard.config.resources import data_dir
+from contentguard.config.settings import RulesetSettings
+from contentguard.engine.normalize import NormalizedText
 
 DEMO_PACK = Path(__file__).parent / "data" / "demo_pack.yaml"
 _NORMALIZATION = RulesetSettings.from_file(data_dir("rules") / "ruleset.yaml").normalization
@@ -120,7 +120,7 @@ def test_long_text_with_expansions_maps_every_character_like_the_per_character_r
 
 
 def _fold_table():
-    from contentguard.normalize import _FOLD_TABLE
+    from contentguard.engine.normalize import _FOLD_TABLE
 
     return _FOLD_TABLE
 
@@ -205,8 +205,8 @@ def test_opencc_char_set_matches_installed_dictionaries(tmp_path):
     a simplified sentence, comes out exactly as OpenCC converts it."""
     import opencc
 
-    from contentguard.normalize import _T2S
-    from contentguard.resources import data_dir
+    from contentguard.config.resources import data_dir
+    from contentguard.engine.normalize import _T2S
 
     entries = _opencc_t2s_entries(tmp_path)
     shipped = (data_dir("lexicons") / "obfuscation" / "opencc_t2s_chars.txt").read_text(encoding="utf-8")

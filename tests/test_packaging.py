@@ -21,4 +21,4 @@ def test_wheel_carries_rules_lexicons_and_model(tmp_path):
         prefix = f"contentguard/_data/{folder}/"
         packaged = {n.removeprefix("contentguard/_data/") for n in names if n.startswith(prefix)}
         assert shipped <= packaged, f"missing from the wheel: {sorted(shipped - packaged)[:5]}"
-    assert "contentguard/resources.py" in names
+    assert "contentguard/config/resources.py" in names

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from contentguard.resources import data_dir
-from contentguard.score import (
+from contentguard.config.resources import data_dir
+from contentguard.engine.sentiment import (
     EXTRACTOR_VERSION,
     FORMAT_VERSION,
     HEADER_FILE_NAME,
@@ -270,7 +270,7 @@ def test_nb_scaled_training_folds_exactly_into_the_stored_coefficients(
     train = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, spec.name, train)  # dataclasses look their module up there
     spec.loader.exec_module(train)
-    from contentguard.score import FeatureCues
+    from contentguard.engine.sentiment import FeatureCues
 
     shutil.copy(SHIPPED_MODEL_DIR / train.CUES_FILE_NAME, tmp_path / train.CUES_FILE_NAME)
     cues = FeatureCues.parse((tmp_path / train.CUES_FILE_NAME).read_text(encoding="utf-8"), "cues")

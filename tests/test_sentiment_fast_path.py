@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from contentguard.score import FeatureSettings, SentimentModel
+from contentguard.engine.sentiment import FeatureSettings, SentimentModel
 
 SHARED_SENTIMENT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sentiment"
 REAL_TEXT_FILES = (

@@ -19,15 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .assess import RiskMatrix
 from .config import Config, load_config, watchlist_pack
+from .config.resources import data_dir
+from .config.settings import RulesetSettings
 from .document import Document
 from .engine import compilecache
+from .engine.assess import RiskMatrix
 from .engine.context import ContextSettings, ContextStage
 from .engine.kinds.model import ModelStage
+from .engine.match import CompiledRule, Matcher
+from .engine.normalize import NormalizedText, escape_surrogates, has_surrogates
 from .errors import ConfigError, ModelError, PackError
-from .match import CompiledRule, Matcher
-from .normalize import NormalizedText, escape_surrogates, has_surrogates
 from .packs import (
     LexiconRule,
     Pack,
@@ -38,12 +40,10 @@ from .packs import (
     read_lexicon_file,
 )
 from .report import Finding, Report, ReportError, Risk, RulesetInfo, Sentiment
-from .resources import data_dir
-from .settings import RulesetSettings
 
 if TYPE_CHECKING:
+    from .engine.sentiment import SentimentModel
     from .pool import WorkerPool
-    from .score import SentimentModel
 
 DocumentLike = Document | str | Mapping[str, Any]
 
@@ -324,7 +324,7 @@ class Guard:
                 if self._sentiment_model is None:
                     # Imported here: numpy and scipy cost a third of a second a hook run without comments
                     # does not need to pay.
-                    from .score import SentimentModel
+                    from .engine.sentiment import SentimentModel
 
                     try:
                         loaded: SentimentModel | ModelError = SentimentModel.load()

@@ -36,10 +36,10 @@ from typing import Any, BinaryIO, Literal, Protocol, get_args
 
 from pydantic import TypeAdapter
 
+from .config.limits import InputLimits, default_limits
+from .config.resources import data_dir
 from .document import Document, Kind
-from .limits import InputLimits, default_limits
-from .normalize import escape_surrogates
-from .resources import data_dir
+from .engine.normalize import escape_surrogates
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class FieldNames:
 
     @classmethod
     def shipped(cls) -> FieldNames:
-        from .yamlio import load_yaml, read_text_file
+        from .config.yamlio import load_yaml, read_text_file
 
         path = data_dir("rules") / "fields.yaml"
         if not path.is_file():
@@ -532,7 +532,7 @@ def split_front_matter(text: str, limits: InputLimits | None = None) -> FrontMat
         return FrontMatter(body_start=0)
     import yaml
 
-    from .yamlio import load_yaml
+    from .config.yamlio import load_yaml
 
     refused = _yaml_within_limits(match.group("yaml"), limits)
     if refused:

@@ -62,7 +62,7 @@ class WorkerPool:
     """Worker processes holding one Guard, started once and reused by every :meth:`check_batch`."""
 
     def __init__(self, guard: Guard, workers: int, chunk_retries: int | None = None, warm: bool = True):
-        from .limits import default_limits
+        from .config.limits import default_limits
 
         limits = default_limits().workers
         self.guard = guard
@@ -232,7 +232,7 @@ def _record_id(item: Any) -> str | None:
     value = item.id if isinstance(item, Document) else item.get("id") if isinstance(item, dict) else None
     if value is None:
         return None
-    from .normalize import escape_surrogates
+    from .engine.normalize import escape_surrogates
 
     return escape_surrogates(str(value))
 
@@ -279,7 +279,7 @@ def _check_in_worker(chunk: list[Any]) -> list[Report]:
 def worker_count(requested: int) -> tuple[int, str | None]:
     """Workers to start for ``--workers requested`` (0: one per core), capped by ``limits.yaml``;
     with the message to show when the request was lowered."""
-    from .limits import default_limits
+    from .config.limits import default_limits
 
     limits = default_limits().workers
     actual = limits.cap(requested)

@@ -138,7 +138,7 @@ def test_lone_surrogates_in_ids_platforms_and_file_names_serialize(tmp_path):
 def test_gbk_encoded_config_pack_and_risk_matrix_load(tmp_path):
     rules = Path("rules")
     shutil_copy = __import__("shutil").copytree
-    from contentguard.resources import data_dir
+    from contentguard.config.resources import data_dir
 
     shutil_copy(data_dir("rules"), rules)
     matrix = (rules / "risk_matrix.yaml").read_text(encoding="utf-8")

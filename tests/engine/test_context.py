@@ -7,10 +7,10 @@ import pickle
 import pytest
 
 import contentguard
+from contentguard.config.resources import data_dir
 from contentguard.engine.context import ContextSettings, ContextStage
 from contentguard.errors import ConfigError
 from contentguard.packs import load_pack_source
-from contentguard.resources import data_dir
 
 
 def _found(guard, text, prefix=""):

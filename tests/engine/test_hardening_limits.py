@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import contentguard
 from contentguard.cli import cli
-from contentguard.limits import default_limits, pattern_expansion
+from contentguard.config.limits import default_limits, pattern_expansion
 
 
 def pack_with_terms_file(name: str) -> str:

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from contentguard.limits import Limits, default_limits
+from contentguard.config.limits import Limits, default_limits
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 import contentguard
 from contentguard.engine.lazyregex import LazyPattern
-from contentguard.literals import minimum_length, repeat_gate, required_literals
-from contentguard.match import _repeats
-from contentguard.tokenize import WordSegmenter, shared_tokenizer
+from contentguard.engine.literals import minimum_length, repeat_gate, required_literals
+from contentguard.engine.match import _repeats
+from contentguard.engine.tokenize import WordSegmenter, shared_tokenizer
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 FLOODING = r"((\w)((?!\2)\w)((?!\2|\3)\w)\w{1,27}?[,.!?;:。，！？；：]*)\1{2,}"

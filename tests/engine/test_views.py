@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 import contentguard
+from contentguard.config.resources import data_dir
 from contentguard.engine.views import term_variants
 from contentguard.errors import PackError
-from contentguard.resources import data_dir
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "obfuscation"
 PACK = DATA / "pack.yaml"

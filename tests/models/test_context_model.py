@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 import contentguard
+from contentguard.config.resources import data_dir
 from contentguard.engine.context import ContextSettings, ContextStage
 from contentguard.errors import ConfigError, ModelError
 from contentguard.models.artifact import MODEL_CARD_FILE_NAME, shipped_model_dir
 from contentguard.models.context import ContextExample, ContextModel, context_tokens, load_context_model
-from contentguard.resources import data_dir
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import pytest
 
 import contentguard
 from contentguard import Document, Report
-from contentguard.assess import RiskMatrix
+from contentguard.config.resources import data_dir
+from contentguard.engine.assess import RiskMatrix
 from contentguard.errors import ConfigError
 from contentguard.report import Finding, Sentiment
-from contentguard.resources import data_dir
 
 MATRIX = RiskMatrix.from_file(data_dir("rules") / "risk_matrix.yaml")
 ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 
 import contentguard
+from contentguard.config.resources import data_dir
 from contentguard.guard import _model_checksums
-from contentguard.resources import data_dir
 
 from .conftest import REVIEW_PACK
 

@@ -26,10 +26,10 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from ..baseline import BaselineMatcher
-    from ..formats import DocumentResult, SkippedResult
     from ..guard import Guard
     from ..inputs import InputOptions, Item, ReadProgress, Unit
+    from .baseline import BaselineMatcher
+    from .formats import DocumentResult, SkippedResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FAIL_ON_LEVELS = ("low", "medium", "high")
@@ -200,8 +200,8 @@ def run_scan(guard: Guard, items: Iterator[Item], workers: int, fail_on: str,
              baseline: BaselineMatcher | None = None, mask: bool = False
              ) -> Iterator[tuple[Item, DocumentResult | SkippedResult]]:
     """Check every unit (in worker processes when asked) and pair each with its result, in order."""
-    from ..formats import SkippedResult
     from ..inputs import Unit
+    from .formats import SkippedResult
 
     pending: deque = deque()
 
@@ -213,7 +213,7 @@ def run_scan(guard: Guard, items: Iterator[Item], workers: int, fail_on: str,
                 yield item.document
 
     def skipped_results():
-        from ..normalize import escape_surrogates
+        from ..engine.normalize import escape_surrogates
 
         while pending and not isinstance(pending[0], Unit):
             item = pending.popleft()
@@ -238,10 +238,10 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
                     mask: bool) -> DocumentResult:
     """The report placed in its source: positions, inline and baseline suppressions, masking; the
     risk is graded again on what is left when something was suppressed."""
-    from ..baseline import fingerprint
-    from ..formats import DocumentResult, ScanFinding, SuppressedFinding, masked_finding, privacy_spans
     from ..gate import blocks
     from ..report import ReportError
+    from .baseline import fingerprint
+    from .formats import DocumentResult, ScanFinding, SuppressedFinding, masked_finding, privacy_spans
 
     kept: list[ScanFinding] = []
     kept_original = []  # the engine's findings that stay, to grade the risk again
@@ -282,7 +282,7 @@ def document_result(guard: Guard, unit: Unit, report, fail_on: str, baseline: Ba
 
 def masked_risk(risk, findings) -> Any:
     """The risk with personal information masked in its explanation, which quotes the findings."""
-    from ..formats import is_privacy, mask, masked_text, privacy_spans
+    from .formats import is_privacy, mask, masked_text, privacy_spans
 
     spans = privacy_spans(findings)
     texts = {f.text: mask(f.text) for f in findings if is_privacy(f.category) and f.text}
@@ -355,8 +355,8 @@ def scan(paths: tuple[str, ...], output_format: str, fail_on: str, workers: int,
     options = _input_options(kwargs)
     baseline = _read_baseline(baseline_file) if baseline_file else None
     guard = load_guard(packs, rules_dir, config_file, sentiment=sentiment)
-    from ..formats import FORMATTERS, SarifFormatter, SummaryCounter
     from ..inputs import ReadProgress, read_items
+    from .formats import FORMATTERS, SarifFormatter, SummaryCounter
 
     out = sys.stdout
     err = sys.stderr
@@ -390,8 +390,8 @@ def _use_color(flag: bool | None, stream: IO[str]) -> bool:
 
 
 def _read_baseline(path: str):
-    from ..baseline import Baseline
     from ..errors import ContentGuardError
+    from .baseline import Baseline
 
     try:
         return Baseline.read(Path(path))
@@ -415,8 +415,8 @@ def baseline_create(paths: tuple[str, ...], output: str, workers: int, packs: tu
     """Record every current finding of PATHS (inline-suppressed ones aside) in a baseline file."""
     options = _input_options(kwargs)
     guard = load_guard(packs, rules_dir, config_file)
-    from ..baseline import Baseline, BaselineEntry
     from ..inputs import read_items
+    from .baseline import Baseline, BaselineEntry
 
     record = Baseline(ruleset_version=guard.ruleset.version, ruleset_hash=guard.ruleset.hash)
     documents = skipped = 0
@@ -494,8 +494,8 @@ def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
     and they agree on the words: replacing a part would leave the rest of the phrase behind
     (优惠价价). Otherwise they are listed as not auto-fixable.
     """
-    from ..formats import is_privacy
-    from ..formats import mask as mask_text
+    from .formats import is_privacy
+    from .formats import mask as mask_text
 
     planned: list[tuple[int, int, str | None, str]] = []
     advice: list[str] = []
@@ -556,7 +556,7 @@ def plan_rewrites(guard: Guard, unit: Unit, result: DocumentResult, mask: bool
 
 @functools.lru_cache(maxsize=1)
 def _plain_words():
-    from ..tokenize import WordSegmenter
+    from ..engine.tokenize import WordSegmenter
 
     return WordSegmenter(())  # jieba's own dictionary: the ruleset's terms would make 全网最低 a word
 
@@ -584,8 +584,8 @@ def checked_rewrites(guard: Guard, unit: Unit, result: DocumentResult, rewrites:
     """
     from collections import Counter
 
-    from ..formats import SkippedResult
     from ..inputs import read_text_document
+    from .formats import SkippedResult
 
     assert unit.source_text is not None
     original = unit.source_text.text

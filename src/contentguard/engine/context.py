@@ -36,14 +36,14 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..config.limits import default_limits
+from ..config.yamlio import load_rules_yaml
 from ..document import Document
 from ..errors import ConfigError
-from ..limits import default_limits
-from ..normalize import fold
 from ..packs import ALL_VOICES, Pack, RuleVoice, pattern_info
 from ..report import Finding, FindingContext
-from ..yamlio import load_rules_yaml
 from .lazyregex import LazyPattern
+from .normalize import fold
 
 
 class _Frozen(BaseModel):
@@ -177,7 +177,7 @@ class _Tagger:
                     import jieba.posseg
 
                     jieba.setLogLevel(logging.WARNING)
-                    from ..tokenize import shared_tokenizer  # one jieba dictionary for the process
+                    from .tokenize import shared_tokenizer  # one jieba dictionary for the process
 
                     cls._tokenizer = jieba.posseg.POSTokenizer(shared_tokenizer())
         return cls._tokenizer

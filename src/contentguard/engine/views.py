@@ -28,9 +28,9 @@ from importlib.util import find_spec
 
 import regex
 
+from ..config.settings import NormalizationSettings, ViewSettings
 from ..errors import PackError
-from ..normalize import compact
-from ..settings import NormalizationSettings, ViewSettings
+from .normalize import compact
 
 VIEWS = ("pinyin", "homophone", "lookalike")
 

@@ -31,8 +31,8 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 import pydantic
 
+from contentguard.config.resources import data_dir
 from contentguard.errors import ModelError
-from contentguard.resources import data_dir
 
 __all__ = [
     "FORMAT_VERSION",

@@ -60,7 +60,7 @@ def word_tokenizer() -> jieba.Tokenizer:
     if _jieba_tokenizer is None:
         with _jieba_lock:
             if _jieba_tokenizer is None:
-                from ..tokenize import shared_tokenizer  # one jieba dictionary for the process (cf. #13)
+                from ..engine.tokenize import shared_tokenizer  # one jieba dictionary for the process (cf. #13)
 
                 _jieba_tokenizer = shared_tokenizer()
     return _jieba_tokenizer

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import regex
 from pydantic import ValidationError
 
-from ..assess import EventRules, _in_categories
 from ..document import Document
+from ..engine.assess import EventRules, _in_categories
 from ..errors import ConfigError
 from ..report import BRAND_CATEGORY, Report
 from .events import Bucket, Event, EventSummary, MonitorOutput, PeriodReport, StreamError, StreamWarning

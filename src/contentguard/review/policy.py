@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..resources import data_dir
+from ..config.resources import data_dir
 from .records import ReviewError
 
 AUTHOR_ROLE = "author"

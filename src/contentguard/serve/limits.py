@@ -11,8 +11,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..config.yamlio import load_yaml
 from ..errors import ConfigError
-from ..yamlio import load_yaml
 
 SHIPPED = Path(__file__).with_name("limits.yaml")
 

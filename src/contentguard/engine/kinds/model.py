@@ -28,17 +28,17 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from contentguard.config.resources import data_dir
 from contentguard.document import Document
 from contentguard.engine.lazyregex import LazyPattern
 from contentguard.errors import ModelError, PackError
 from contentguard.packs import PATTERN_FLAGS, ContextCue, ModelRule
 from contentguard.report import Finding, ReportError
-from contentguard.resources import data_dir
 
 if TYPE_CHECKING:
-    from contentguard.match import CompiledRule
+    from contentguard.config.settings import RulesetSettings
+    from contentguard.engine.match import CompiledRule
     from contentguard.models import Predictor
-    from contentguard.settings import RulesetSettings
 
 Scanned = tuple[list[Finding], list[ReportError]]
 _PLACEHOLDER = regex.compile(r"{(match|term|note)}")

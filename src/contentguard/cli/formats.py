@@ -20,7 +20,7 @@ from urllib.parse import quote
 import click
 from pydantic import BaseModel, ConfigDict, Field
 
-from .report import (
+from ..report import (
     BatchSummary,
     Decision,
     Finding,

@@ -31,7 +31,7 @@ def load_rules_yaml(text: str) -> Any:
     import hashlib
     import json
 
-    from .engine.compilecache import cached
+    from ..engine.compilecache import cached
 
     parsed: list[Any] = []
 

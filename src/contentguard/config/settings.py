@@ -71,7 +71,7 @@ class NormalizationSettings(BaseModel):
     @cached_property
     def fold_table(self) -> dict[int, str]:
         """Per-character folding (NFKC, case folding) with the number styles of stage 'fold'."""
-        from .normalize import fold_table
+        from ..engine.normalize import fold_table
 
         return fold_table(self.number_fold_map)
 
@@ -169,7 +169,7 @@ class RulesetSettings(BaseModel):
 
     @classmethod
     def from_file(cls, path: Path) -> RulesetSettings:
-        from .errors import PackError
+        from ..errors import PackError
 
         try:
             data = load_rules_yaml(read_text_file(path))
@@ -183,7 +183,7 @@ class RulesetSettings(BaseModel):
 
     def _with_tables(self, path: Path) -> RulesetSettings:
         """The settings with the obfuscation tables they name read in (lexicons/ beside rules/, then shipped)."""
-        from .errors import PackError
+        from ..errors import PackError
 
         norm, views = self.normalization, self.views
         folders = [path.parent.parent / "lexicons"]
@@ -218,7 +218,7 @@ class RulesetSettings(BaseModel):
 
 def _read_table(name: str, folders: list[Path], origin: Path, key: str) -> list[tuple[str, str, str]]:
     """Rows of a tab-separated table: two or three columns, '#' comments and blank lines skipped."""
-    from .errors import PackError
+    from ..errors import PackError
 
     candidate = Path(name)
     paths = [candidate] if candidate.is_absolute() else [folder / candidate for folder in folders]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .yamlio import load_yaml, read_text_file
 
 CONFIG_FILE_NAMES = ("contentguard.yaml", "contentguard.yml", ".contentguard.yaml")

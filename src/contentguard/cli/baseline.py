@@ -18,8 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ConfigError
-from .report import Finding
+from ..errors import ConfigError
+from ..report import Finding
 
 BASELINE_FORMAT = "contentguard-baseline"
 DEFAULT_BASELINE_FILE = ".contentguard-baseline.json"

@@ -2,7 +2,7 @@
 
 The model and its feature extraction live in :mod:`contentguard.models.sentiment` and load through the
 shared model path (:mod:`contentguard.models.artifact`: JSON header + NPZ without pickle, checksums and a
-model card). This module keeps the names it always exported, so ``from contentguard.score import
+model card). This module keeps the names it always exported, so ``from contentguard.engine.sentiment import
 SentimentModel`` goes on working.
 """
 

@@ -17,10 +17,10 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .document import Document
-from .errors import ConfigError
-from .report import Decision, Finding, Risk, RiskLevel, Sentiment
-from .yamlio import load_rules_yaml, read_text_file
+from ..config.yamlio import load_rules_yaml, read_text_file
+from ..document import Document
+from ..errors import ConfigError
+from ..report import Decision, Finding, Risk, RiskLevel, Sentiment
 
 _LEVEL_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
 _DECISION_ORDER = {"pass": 0, "review": 1, "block": 2}

@@ -32,7 +32,7 @@ from functools import cached_property
 
 import regex
 
-from .settings import NormalizationSettings
+from ..config.settings import NormalizationSettings
 
 
 class _FoldTable(dict):
@@ -90,7 +90,7 @@ class _T2S:
     def _load_chars(cls) -> frozenset[str]:
         """The characters of every key of OpenCC's t2s dictionaries (lexicons/obfuscation/opencc_t2s_chars.txt);
         empty when the file is missing, and then every text goes through OpenCC."""
-        from .resources import data_dir
+        from ..config.resources import data_dir
 
         try:
             text = (data_dir("lexicons") / "obfuscation" / "opencc_t2s_chars.txt").read_text(encoding="utf-8")

@@ -18,19 +18,19 @@ from typing import Any
 import ahocorasick_rs
 import regex
 
-from .document import Document
-from .document import Field as DocumentField
-from .engine.compilecache import cached
-from .engine.lazyregex import LazyPattern
-from .engine.views import Variant, require_pinyin, term_variants
-from .errors import PackError
+from ..config.settings import RulesetSettings
+from ..document import Document
+from ..document import Field as DocumentField
+from ..errors import PackError
+from ..packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, ModelRule, Pack, PatternRule, Term
+from ..packs.validators import VALIDATORS
+from ..report import Finding, ReportError
+from .compilecache import cached
+from .lazyregex import LazyPattern
 from .literals import minimum_length, repeat_gate, required_literals
 from .normalize import NormalizedText, compact, key_of_compact
-from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, ModelRule, Pack, PatternRule, Term
-from .report import Finding, ReportError
-from .settings import RulesetSettings
 from .tokenize import WordSegmenter
-from .validators import VALIDATORS
+from .views import Variant, require_pinyin, term_variants
 
 # Target kinds stored in the automaton.
 _TERM, _ALLOW, _CUE, _GATE = 0, 1, 2, 3
