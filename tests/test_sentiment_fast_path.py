@@ -273,15 +273,10 @@ def test_every_vocabulary_token_is_found_by_its_key_in_its_column(model: Sentime
     assert model.keys.lookup(token_keys(absent))[0].size == 0
 
 
-def test_the_shipped_model_loads_fast() -> None:
-    """Loading is np.load and checks only (no vocabulary dict is built): well under 0.2 s, even on a busy
-    machine; the best of three loads, each from the file (the process cache is bypassed)."""
-    import time
-
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        loaded = SentimentModel.load()
-        best = min(best, time.perf_counter() - started)
-    assert loaded._vocabulary_cache is None  # the prediction path never decodes the tokens
-    assert best < 0.2
+def test_the_shipped_model_loads_without_building_its_vocabulary() -> None:
+    """Loading is np.load and checks only: the prediction path never decodes the vocabulary's tokens into a
+    dict (that was what took 4.6 s). How fast it loads is a figure for benchmarks/bench_cli.py, not a test."""
+    loaded = SentimentModel.load()
+    assert loaded._vocabulary_cache is None
+    assert loaded.predict_proba(["物流很快，质量不错"]).shape[0] == 1
+    assert loaded._vocabulary_cache is None
