@@ -128,3 +128,32 @@ def test_real_hooks_stay_with_their_reason(default_guard, title, word):
                                        "clickbait/sensational-title") if f.text == word]
     assert title[finding.start:finding.end] == word
     assert finding.context.label == "hook" and finding.context.score >= 0.6
+
+
+@pytest.mark.parametrize("title, prefix", [
+    ("天治基金扶正最年轻总经理", "advertising/"),
+    ("耳目一新：世界上最漂亮的十张纸币(组图)", "advertising/"),
+    ("Twitter CEO否认曾与谷歌进行收购谈判", "confidentiality/"),
+    ("英国空军机密文件失窃 包括高官吸毒召妓等信息", "confidentiality/"),
+    ("张柏芝首度谈艳照 怒斥：有人不老实扮好人(图)", "sensitive/"),
+    ("满文军担心孩子知道自己吸毒 老板宋柯帮忙打点", "sensitive/"),
+    ("基地组织称袭击美驻阿情报机构是报复行动", "sensitive/"),
+    ("胡锦涛称要规划上合组织成立10周年庆祝活动", "sensitive/"),
+])
+def test_a_news_title_reports_someone_else(default_guard, title, prefix):
+    report = default_guard.check(contentguard.Document(title=title))
+    assert not _rules(report, prefix), [(f.rule_id, f.text, f.context) for f in _rules(report, prefix)]
+    assert _dropped(report, prefix)
+    assert report.decision != "block"
+
+
+@pytest.mark.parametrize("document, rule", [
+    ({"title": "新品上市：最轻薄的办公本"}, "advertising/absolute-terms"),
+    ({"body": "我们正在和阿里巴巴洽谈融资，估值50亿，别外传"}, "confidentiality/deal"),
+    ({"body": "下个月要换总经理了，新来的据说是集团派下来的"}, "confidentiality/personnel-rumour"),
+    # the news cues are the company's voice only: a commenter offering drugs is not reporting
+    ({"body": "冰毒有货，老板私聊", "kind": "comment"}, "sensitive/drugs"),
+])
+def test_the_speakers_own_claims_and_leaks_stand(default_guard, document, rule):
+    report = default_guard.check(contentguard.Document(**document))
+    assert [f for f in report.findings if f.rule_id == rule]

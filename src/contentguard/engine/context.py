@@ -102,8 +102,9 @@ class Cue(_Frozen):
     tag prefixes (jieba's: v verb, d adverb, nr person, ns place, nt organization …) of the word
     right after (``where: after``) or right before (``where: before``) the hit. ``hit`` restricts the
     cue to hits whose text matches; ``voices`` to documents spoken in one of those voices (company,
-    public) and ``channels`` to documents published on a channel of those classes (see
-    :class:`ChannelSettings`). ``weight`` is added to the family's prior.
+    public), ``channels`` to documents published on a channel of those classes (see
+    :class:`ChannelSettings`) and ``fields`` to hits in those fields (title, body). ``weight`` is
+    added to the family's prior.
     """
 
     label: str
@@ -114,6 +115,7 @@ class Cue(_Frozen):
     hit: str | None = None
     voices: tuple[Literal["company", "public"], ...] = ()
     channels: tuple[str, ...] = ()
+    fields: tuple[Literal["title", "body"], ...] = ()
     reason: str = ""
 
     @model_validator(mode="after")
@@ -208,6 +210,9 @@ class ContextSettings(_Frozen):
             problems = "; ".join(f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors())
             raise ConfigError(f"{path}: invalid context settings: {problems}") from None
 
+
+# Who says it, where and in which field: (voice, channel class, field) of the document a hit is in.
+_Said = tuple[str | None, str | None, str | None]
 
 _CLAUSE_BREAKS = regex.compile(r"[。，,！!？?；;：:\n]")
 _SENTENCE_ENDS = regex.compile(r"[。！!？?；;\n]")
@@ -359,7 +364,7 @@ class ContextStage:
         neither list; findings the context dropped carry their ``context`` (label, score, reason).
         """
         speaker = document.speaker
-        said = (speaker, self.channel_of(document))
+        channel = self.channel_of(document)
         advertises = speaker == "public" and any(
             f.category.split(".", 1)[0] in self._advertiser_categories
             and speaker in self.voices_of(f.rule_id) for f in findings)
@@ -377,7 +382,8 @@ class ContextStage:
                 text = texts.get(finding.field, "")
                 if finding.field not in breaks:
                     breaks[finding.field] = _Breaks(text)
-                context, drop_below, review_below = self._judge(compiled, text, finding, breaks[finding.field], said)
+                context, drop_below, review_below = self._judge(compiled, text, finding, breaks[finding.field],
+                                                                        (speaker, channel, finding.field))
                 update["context"] = context
                 if context.score < drop_below:
                     dropped.append(finding.model_copy(update=update))
@@ -409,14 +415,14 @@ class ContextStage:
         return standing, dropped
 
     def cues(self, family: str, text: str, start: int, end: int, voice: str | None = None,
-             channel: str | None = None) -> tuple[float, tuple[str, ...]]:
+             channel: str | None = None, field: str | None = None) -> tuple[float, tuple[str, ...]]:
         """The hand-weighted cue score and the labels of the cues that fire for a hit ``text[start:end]``
         of ``family`` (the training script computes the model's cue features with this). A cue that names
-        voices or channels fires only when ``voice`` / ``channel`` is given and is one of them."""
+        voices, channels or fields fires only when ``voice`` / ``channel`` / ``field`` is given and is one of them."""
         compiled = self._families.get(family)
         if compiled is None:
             raise KeyError(f"no context family {family!r}")
-        score, fired, _ = self._fire(compiled, text, start, end, said=(voice, channel))
+        score, fired, _ = self._fire(compiled, text, start, end, said=(voice, channel, field))
         return score, tuple(cue.label for _, cue in fired)
 
     def _model(self):
@@ -425,7 +431,7 @@ class ContextStage:
         return load_context_model(self.settings.model.name)
 
     def _judge(self, compiled: _CompiledFamily, text: str, finding: Finding, breaks: _Breaks | None = None,
-               said: tuple[str | None, str | None] = (None, None)) -> tuple[FindingContext, float, float]:
+               said: _Said = (None, None, None)) -> tuple[FindingContext, float, float]:
         """The finding's context and the thresholds it is held to."""
         family = compiled.family
         model = self.settings.model
@@ -451,11 +457,11 @@ class ContextStage:
         else:
             negative = [pair for pair in fired if pair[0] < 0]
             label = min(negative, key=lambda pair: pair[0])[1].label if negative else "occurs"
-        said = ", ".join(f"{name} {weight:+.2f}" for name, weight in top[:model.explain])
+        explained = ", ".join(f"{name} {weight:+.2f}" for name, weight in top[:model.explain])
         cues = "; ".join(f"{c.label} ({w:+.2f})" for w, c in fired)
         reason = (f"{family.name}: context model p={probability:.2f}: {finding.text} "
                   f"{'used as ' + label if score < model.drop_below else label}"
-                  + (f" [{said}]" if said else "")
+                  + (f" [{explained}]" if explained else "")
                   + (f"; cues {cues} → {cue_score:.2f}" if cues else "")
                   + (f"; blend {model.blend:.2f} → {blended:.2f}" if model.blend < 1 else "")
                   + (f"; the lower of blend and cues → {score:.2f}" if model.combine == "min" else ""))
@@ -464,7 +470,7 @@ class ContextStage:
         return context, model.drop_below, model.review_below
 
     def _weigh(self, compiled: _CompiledFamily, text: str, finding: Finding, breaks: _Breaks | None = None,
-               said: tuple[str | None, str | None] = (None, None)) -> FindingContext:
+               said: _Said = (None, None, None)) -> FindingContext:
         family = compiled.family
         score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks, said)
         label = family.label if score >= family.drop_below else "occurs"
@@ -478,9 +484,9 @@ class ContextStage:
                               + f" → {score:.2f}", cues=tuple(c.label for _, c in fired))
 
     def _fire(self, compiled: _CompiledFamily, text: str, start: int, end: int,
-              breaks: _Breaks | None = None, said: tuple[str | None, str | None] = (None, None)):
+              breaks: _Breaks | None = None, said: _Said = (None, None, None)):
         """(cue score, fired (weight, cue) pairs, views) for the hit text[start:end]; ``said`` is the
-        document's (voice, channel class), which cues naming voices or channels hold in."""
+        document's (voice, channel class, field), which cues naming voices, channels or fields hold in."""
         family = compiled.family
         window = self.settings.window
         breaks = breaks if breaks is not None else _Breaks(text)
@@ -503,9 +509,10 @@ class ContextStage:
         })
         score = family.prior
         fired: list[tuple[float, Cue]] = []
-        voice, channel = said
+        voice, channel, field = said
         for cue, pattern, hit_pattern in compiled.cues:
-            if (cue.voices and voice not in cue.voices) or (cue.channels and channel not in cue.channels):
+            if ((cue.voices and voice not in cue.voices) or (cue.channels and channel not in cue.channels)
+                    or (cue.fields and field not in cue.fields)):
                 continue
             if hit_pattern is not None and not hit_pattern.search(views["hit"]):
                 continue
