@@ -103,7 +103,8 @@ def test_a_bad_channel_in_a_context_file_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.parametrize("title, label", [
-    ("齐秦揭秘和王祖贤分手内幕：一直没有勇气结婚", "reported"),
+    ("齐秦揭秘和王祖贤分手内幕：一直没有勇气结婚", "how-to"),
+    ("李小冉再谈鄢颇遇袭案 适当时会公开内幕", "reported"),
     ("7月11日盘前必读：CPI高企抑制股指反弹", "rubric"),
     ("安全专家揭秘网游账号被盗四大途径", "how-to"),
     ("陈好是民间股神还是另有内幕", "question"),
