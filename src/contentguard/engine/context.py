@@ -55,6 +55,41 @@ class VoiceSettings(_Frozen):
     advertiser_categories: tuple[str, ...] = ()
 
 
+class ChannelSettings(_Frozen):
+    """Where a document is published, as a class of channel, from its ``platform`` (matched case-insensitively).
+
+    ``classes`` maps a channel class (e.g. ``own``: the company's website, app, app-store listing;
+    ``third-party``: douyin, weibo …) to the platform names that belong to it. A platform named but
+    listed nowhere is ``unlisted``; a document that names no platform is ``unnamed``. Cues may name the
+    channels they hold in (``Cue.channels``).
+    """
+
+    classes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    unnamed: str = "unknown"
+    unlisted: str = "unknown"
+
+    @model_validator(mode="after")
+    def _each_platform_once(self) -> ChannelSettings:
+        seen: dict[str, str] = {}
+        for name, platforms in self.classes.items():
+            for platform in platforms:
+                key = platform.strip().lower()
+                if key in seen and seen[key] != name:
+                    raise ValueError(f"platform {platform!r} is listed in both {seen[key]!r} and {name!r}")
+                seen[key] = name
+        return self
+
+    def of(self, platform: str | None) -> str:
+        """The channel class of a document published on ``platform``."""
+        if platform is None or not platform.strip():
+            return self.unnamed
+        key = platform.strip().lower()
+        for name, platforms in self.classes.items():
+            if any(key == p.strip().lower() for p in platforms):
+                return name
+        return self.unlisted
+
+
 Where = Literal["before", "after", "clause", "sentence", "hit"]
 
 
@@ -66,7 +101,10 @@ class Cue(_Frozen):
     anchor with ``^``), the whole clause or sentence, or the hit itself. ``pos`` names part-of-speech
     tag prefixes (jieba's: v verb, d adverb, nr person, ns place, nt organization …) of the word
     right after (``where: after``) or right before (``where: before``) the hit. ``hit`` restricts the
-    cue to hits whose text matches. ``weight`` is added to the family's prior.
+    cue to hits whose text matches; ``voices`` to documents spoken in one of those voices (company,
+    public), ``channels`` to documents published on a channel of those classes (see
+    :class:`ChannelSettings`) and ``fields`` to hits in those fields (title, body). ``weight`` is
+    added to the family's prior.
     """
 
     label: str
@@ -75,6 +113,9 @@ class Cue(_Frozen):
     pattern: str | None = None
     pos: tuple[str, ...] = ()
     hit: str | None = None
+    voices: tuple[Literal["company", "public"], ...] = ()
+    channels: tuple[str, ...] = ()
+    fields: tuple[Literal["title", "body"], ...] = ()
     reason: str = ""
 
     @model_validator(mode="after")
@@ -132,6 +173,7 @@ class ModelSettings(_Frozen):
 class ContextSettings(_Frozen):
     version: str = "1"
     voice: VoiceSettings = VoiceSettings()
+    channels: ChannelSettings = ChannelSettings()
     model: ModelSettings | None = None
     families: tuple[Family, ...] = ()
     # How many characters of the clause on each side a cue looks at.
@@ -145,6 +187,17 @@ class ContextSettings(_Frozen):
             raise ValueError("family names must be unique")
         return value
 
+    @model_validator(mode="after")
+    def _known_channels(self) -> ContextSettings:
+        known = {*self.channels.classes, self.channels.unnamed, self.channels.unlisted}
+        for family in self.families:
+            for cue in family.cues:
+                unknown = [c for c in cue.channels if c not in known]
+                if unknown:
+                    raise ValueError(f"family {family.name!r}, cue {cue.label!r}: channels {unknown} are not channel "
+                                     f"classes (known: {sorted(known)}; see 'channels')")
+        return self
+
     @classmethod
     def from_file(cls, path: Path) -> ContextSettings:
         try:
@@ -157,6 +210,9 @@ class ContextSettings(_Frozen):
             problems = "; ".join(f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors())
             raise ConfigError(f"{path}: invalid context settings: {problems}") from None
 
+
+# Who says it, where and in which field: (voice, channel class, field) of the document a hit is in.
+_Said = tuple[str | None, str | None, str | None]
 
 _CLAUSE_BREAKS = regex.compile(r"[。，,！!？?；;：:\n]")
 _SENTENCE_ENDS = regex.compile(r"[。！!？?；;\n]")
@@ -289,6 +345,10 @@ class ContextStage:
     def voices_of(self, rule_id: str) -> frozenset[RuleVoice]:
         return self._voices.get(rule_id, frozenset(ALL_VOICES))
 
+    def channel_of(self, document: Document) -> str:
+        """The class of channel the document is published on (``channels`` in the settings)."""
+        return self.settings.channels.of(document.platform)
+
     def family_of(self, rule_id: str) -> str | None:
         compiled = self._family_of.get(rule_id)
         return compiled.family.name if compiled else None
@@ -304,6 +364,7 @@ class ContextStage:
         neither list; findings the context dropped carry their ``context`` (label, score, reason).
         """
         speaker = document.speaker
+        channel = self.channel_of(document)
         advertises = speaker == "public" and any(
             f.category.split(".", 1)[0] in self._advertiser_categories
             and speaker in self.voices_of(f.rule_id) for f in findings)
@@ -321,7 +382,8 @@ class ContextStage:
                 text = texts.get(finding.field, "")
                 if finding.field not in breaks:
                     breaks[finding.field] = _Breaks(text)
-                context, drop_below, review_below = self._judge(compiled, text, finding, breaks[finding.field])
+                context, drop_below, review_below = self._judge(compiled, text, finding, breaks[finding.field],
+                                                                        (speaker, channel, finding.field))
                 update["context"] = context
                 if context.score < drop_below:
                     dropped.append(finding.model_copy(update=update))
@@ -352,13 +414,15 @@ class ContextStage:
                 standing.append(finding)
         return standing, dropped
 
-    def cues(self, family: str, text: str, start: int, end: int) -> tuple[float, tuple[str, ...]]:
+    def cues(self, family: str, text: str, start: int, end: int, voice: str | None = None,
+             channel: str | None = None, field: str | None = None) -> tuple[float, tuple[str, ...]]:
         """The hand-weighted cue score and the labels of the cues that fire for a hit ``text[start:end]``
-        of ``family`` (the training script computes the model's cue features with this)."""
+        of ``family`` (the training script computes the model's cue features with this). A cue that names
+        voices, channels or fields fires only when ``voice`` / ``channel`` / ``field`` is given and is one of them."""
         compiled = self._families.get(family)
         if compiled is None:
             raise KeyError(f"no context family {family!r}")
-        score, fired, _ = self._fire(compiled, text, start, end)
+        score, fired, _ = self._fire(compiled, text, start, end, said=(voice, channel, field))
         return score, tuple(cue.label for _, cue in fired)
 
     def _model(self):
@@ -366,22 +430,22 @@ class ContextStage:
 
         return load_context_model(self.settings.model.name)
 
-    def _judge(self, compiled: _CompiledFamily, text: str, finding: Finding,
-               breaks: _Breaks | None = None) -> tuple[FindingContext, float, float]:
+    def _judge(self, compiled: _CompiledFamily, text: str, finding: Finding, breaks: _Breaks | None = None,
+               said: _Said = (None, None, None)) -> tuple[FindingContext, float, float]:
         """The finding's context and the thresholds it is held to."""
         family = compiled.family
         model = self.settings.model
         if model is None or family.name not in self._model_families \
                 or text[finding.start:finding.end] != finding.text:
-            return self._weigh(compiled, text, finding, breaks), family.drop_below, family.review_below
+            return self._weigh(compiled, text, finding, breaks, said), family.drop_below, family.review_below
         from ..models.context import ContextExample
 
         classifier = self._model()
         width = classifier.window
         low, high = max(0, finding.start - width), min(len(text), finding.end + width)
         window = text[low:high]
-        cue_score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks)
-        window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low)
+        cue_score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks, said)
+        window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low, said=said)
         probability, top = classifier.probability(ContextExample(
             window=window, offset=finding.start - low, hit=finding.text, family=family.name,
             cues=tuple(cue.label for _, cue in window_cues),
@@ -393,11 +457,11 @@ class ContextStage:
         else:
             negative = [pair for pair in fired if pair[0] < 0]
             label = min(negative, key=lambda pair: pair[0])[1].label if negative else "occurs"
-        said = ", ".join(f"{name} {weight:+.2f}" for name, weight in top[:model.explain])
+        explained = ", ".join(f"{name} {weight:+.2f}" for name, weight in top[:model.explain])
         cues = "; ".join(f"{c.label} ({w:+.2f})" for w, c in fired)
         reason = (f"{family.name}: context model p={probability:.2f}: {finding.text} "
                   f"{'used as ' + label if score < model.drop_below else label}"
-                  + (f" [{said}]" if said else "")
+                  + (f" [{explained}]" if explained else "")
                   + (f"; cues {cues} → {cue_score:.2f}" if cues else "")
                   + (f"; blend {model.blend:.2f} → {blended:.2f}" if model.blend < 1 else "")
                   + (f"; the lower of blend and cues → {score:.2f}" if model.combine == "min" else ""))
@@ -405,22 +469,24 @@ class ContextStage:
                                  reason=reason, cues=tuple(c.label for _, c in fired))
         return context, model.drop_below, model.review_below
 
-    def _weigh(self, compiled: _CompiledFamily, text: str, finding: Finding,
-               breaks: _Breaks | None = None) -> FindingContext:
+    def _weigh(self, compiled: _CompiledFamily, text: str, finding: Finding, breaks: _Breaks | None = None,
+               said: _Said = (None, None, None)) -> FindingContext:
         family = compiled.family
-        score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks)
+        score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks, said)
         label = family.label if score >= family.drop_below else "occurs"
         negative = [pair for pair in fired if pair[0] < 0]
         if negative and score < family.review_below:
             label = min(negative, key=lambda pair: pair[0])[1].label
-        reason = "; ".join(f"{c.label} ({w:+.2f}){': ' + c.reason if c.reason else ''}" for w, c in fired)
+        reason = "; ".join(f"{c.label} ({w:+.2f}){': ' + c.reason if c.reason else ''}"
+                           + (f" [channel: {said[1]}]" if c.channels else "") for w, c in fired)
         return FindingContext(label=label, score=round(score, 4), confidence_before=finding.confidence,
                               reason=f"{family.name}: prior {family.prior:.2f}" + (f"; {reason}" if reason else "")
                               + f" → {score:.2f}", cues=tuple(c.label for _, c in fired))
 
     def _fire(self, compiled: _CompiledFamily, text: str, start: int, end: int,
-              breaks: _Breaks | None = None):
-        """(cue score, fired (weight, cue) pairs, views) for the hit text[start:end]."""
+              breaks: _Breaks | None = None, said: _Said = (None, None, None)):
+        """(cue score, fired (weight, cue) pairs, views) for the hit text[start:end]; ``said`` is the
+        document's (voice, channel class, field), which cues naming voices, channels or fields hold in."""
         family = compiled.family
         window = self.settings.window
         breaks = breaks if breaks is not None else _Breaks(text)
@@ -443,7 +509,11 @@ class ContextStage:
         })
         score = family.prior
         fired: list[tuple[float, Cue]] = []
+        voice, channel, field = said
         for cue, pattern, hit_pattern in compiled.cues:
+            if ((cue.voices and voice not in cue.voices) or (cue.channels and channel not in cue.channels)
+                    or (cue.fields and field not in cue.fields)):
+                continue
             if hit_pattern is not None and not hit_pattern.search(views["hit"]):
                 continue
             if pattern is not None:
