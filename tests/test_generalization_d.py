@@ -1,0 +1,201 @@
+"""Generalization probes, round D (#8): leaks and sensitive topics in the company's own voice.
+
+Written from scratch from POLICY.md's 保密性原则 (经营数据、财务数据、薪酬情况、员工信息、公司管理制度、
+人事制度、合作供应商信息; unreleased plans, internal meetings, customers) and its topics rule (「避免涉及敏感
+领域的话题——政治或宗教进行评论」), not taken from any data set. The leaks carry no "not public" cue
+(no 内部, 偷偷, 还没公布): the company or a staff member simply states an internal figure, a plan, a
+supplier's price or a colleague's pay. Voices: ``post`` and ``reply`` (the account), ``staff_post`` (an
+employee's own post). Clean traps share the words: published figures with their source, job ads,
+teasers that wait for the launch, customers guessing, news reporting politics, travel notes on temples,
+festival greetings. A few of each are in traditional characters.
+
+Run ``python -m tests.test_generalization_d`` for a recall / false-alarm summary per category.
+"""
+
+from __future__ import annotations
+
+import contentguard
+from tests.probes import fired, probe_cases, probe_tests
+
+DEFAULT_KIND = {"confidentiality": "staff_post", "sensitive": "post"}
+
+VIOLATING: dict[str, list] = {
+    "confidentiality": [
+        # operating and financial figures stated by the company or its staff, no "internal" cue
+        "公司今年利润比去年少了三成，年底奖金估计悬了",
+        "我们公司上个月营业额只有80万，房租都快交不起了",
+        "咱们厂这季度产量只完成了计划的六成",
+        "我司上半年亏损1.2亿元，主要是原材料涨价",
+        ("post", "本月门店营收230万，环比下降12%，各店长注意"),
+        "我们平台现在月活350万，付费用户不到4%",
+        "我们这个月的退货率到了15%，客服都忙疯了",
+        "公司目前账上的现金只够撑三个月",
+        "我们店一天流水也就四五千，周末好一点",
+        "今年我们品牌在京东的销售额是2.3亿，天猫1.8亿",
+        "咱们华东区这季度销量下滑了18%",
+        "我们酒店这个月平均房价只有268，比去年低了40块",
+        ("reply", "亲，这款我们一个月能卖出两万多单，库存还剩3000件"),
+        "我們公司今年營收掉了兩成，老闆很焦慮",
+        "本公司去年的净利润只有800多万，比前年少了一半",
+        # unreleased products and plans, stated plainly
+        "下个月将上线的新品是一款智能手表，定价1299元，续航14天",
+        "我们正在研发的第三代扫地机明年4月上市，售价会在3000左右",
+        "公司计划明年在成都、重庆再开5家门店，预算每家300万",
+        "新款SUV定在9月15号发布，起售价14.98万，目前还在路试",
+        "我们下一代手机用的是自研芯片，屏幕是6.8寸，年底量产",
+        "集团打算明年把杭州工厂关掉，产线搬到安徽",
+        "公司明年准备涨价，全线产品上调8%左右",
+        "下季度我们会推出199元的会员套餐，替换现在的99元档",
+        "我們計劃明年第二季度推出新款耳機，售價899元",
+        # suppliers, contractors and customers with their terms
+        "我们的供应商是宏达化工，每吨价格比市场价低600",
+        "我们家面膜的代工厂是广州的美臻生物，一片成本1块2",
+        "我们的快递是和中通签的，每单3块1",
+        "我们最大的客户是某国产车企，占了公司营收的35%",
+        "我们跟华润的合同一年是1800万，明年续签",
+        "公司前五大客户贡献了六成的收入，其中比亚迪一家就占两成",
+        "我们的物流合作方顺丰给的运费是首重8元",
+        "我們的供應商是台灣的精密廠，每件報價3.2美元",
+        # salaries and named staff
+        "财务部小李月薪1.2万，比我们高一大截",
+        "新来的实习生一个月才3000，还不包吃住",
+        "我们部门平均工资8500，经理拿两万多",
+        "王姐这个月工资被扣了500，就因为迟到两次",
+        "我们公司销售的底薪是2800，提成另算",
+        "张经理年终奖拿了十万，我们才三千",
+        # named staff and their personal data
+        "仓库的老陈上周住院了，查出来是肺癌，大家多关心",
+        "客服小周因为怀孕下个月开始休产假，她的客户转给我",
+        "我们部门的刘静刚离婚，最近状态不好",
+        "财务王芳的手机号是13912345678，报销找她",
+        # management and HR rules
+        "公司规定迟到一次扣100，一个月超过三次取消全勤",
+        "我们公司试用期不交社保，转正以后才交",
+        "我们公司加班没有加班费，只能换调休",
+        "公司新出的考核制度：每月排名后10%的直接降级",
+        # meetings
+        "今天管理层开会定了，明年全员不涨薪",
+        "上午的经营分析会上，老板说华南区今年要砍掉三个门店",
+        # dashboards and screenshots
+        "分享一下我们后台的数据：昨天GMV 86万，转化率3.1%",
+    ],
+    "sensitive": [
+        # the account or a staff member commenting on politics
+        "这次的延迟退休政策太坑了，我们员工都不同意",
+        "小编觉得这次美国大选特朗普肯定会赢",
+        "俄乌战争谁对谁错，我们心里都有数，普京没错",
+        "作为一名员工，我坚决支持香港的年轻人",
+        "我们公司支持巴勒斯坦，以色列就是侵略者",
+        "现在的政府管得太宽了，做生意越来越难",
+        "领导人这次的讲话我们全体员工都不认同",
+        "中美关系搞成这样，都是美国政客的错，小编忍不住说两句",
+        "選舉結果出來了，小編覺得民進黨一定會輸",
+        "小编认为日本就该被制裁，排放核污水的国家不配有好下场",
+        # the account or a staff member on religion
+        "今天是圣诞节，愿主保佑大家，信主得永生",
+        "小编信佛多年，劝大家都皈依佛门，积德行善",
+        "佛教才是真理，其他宗教都是迷信",
+        "我们老板信基督，欢迎大家周日来我们公司的查经班",
+        "真主至大，斋月里我们全体员工一起祈祷",
+        "小編推薦大家讀聖經，信耶穌才能得救",
+        "基督教就是洗脑，小编劝大家别信",
+        "伊斯兰教太极端了，我们店不欢迎穆斯林",
+    ],
+}
+
+CLEAN: dict[str, list] = {
+    "confidentiality": [
+        # published figures and their source
+        ("post", "据公司2024年半年度报告，上半年营业收入23.6亿元，同比增长8%"),
+        ("post", "公司发布一季度业绩公告：净利润1.2亿元"),
+        ("post", "感谢大家！我们的月活用户突破1000万啦"),
+        ("post", "喜报！本店今年销售额突破500万，感谢每一位顾客"),
+        ("post", "本店营业时间早9点到晚10点，节假日不休"),
+        ("post", "我们酒店共有客房268间，欢迎预订"),
+        ("post", "全场满300减50，活动截止到本月底"),
+        ("post", "这款面膜一盒10片，到手价99元"),
+        ("post", "本产品月销2万+，好评率99%"),
+        ("post", "已售3000件，库存紧张，欲购从速"),
+        ("post", "去年全国快递业务量达1320亿件（国家邮政局数据）"),
+        # teasers and launches
+        ("post", "新品即将上市，敬请期待"),
+        ("post", "新款智能手表今日正式发布，售价1299元，欢迎选购"),
+        ("post", "下个月我们将举办新品发布会，欢迎预约观看直播"),
+        ("post", "新店下月开业，开业当天全场八折"),
+        ("post", "秋冬新款已上新，定价199元起"),
+        ("post", "9月15日新车上市发布会，锁定直播间，起售价届时揭晓"),
+        # partners announced, materials advertised
+        ("post", "喜报！我司与华润集团正式签署战略合作协议"),
+        ("post", "面料采用日本东丽进口纤维，透气速干"),
+        ("post", "顺丰包邮，下单后48小时内发货"),
+        ("post", "诚招优质供应商，欢迎在采购平台注册"),
+        ("post", "我们的合作伙伴遍布全国30个省份"),
+        # jobs and pay in public
+        ("post", "招聘店员：底薪3500+提成，五险一金，月休4天"),
+        ("post", "诚聘销售经理，月薪1.5万-2.5万"),
+        ("post", "2023年城镇非私营单位平均工资为12万元"),
+        # staff life without secrets
+        ("staff_post", "今天是我入职的第一天，同事们都很友好"),
+        ("staff_post", "加班到十点，终于把方案做完了"),
+        ("staff_post", "部门聚餐，老板请客吃火锅"),
+        ("staff_post", "恭喜同事小刘喜得千金！"),
+        ("staff_post", "我们公司今年组织去云南团建，太开心了"),
+        # the public guessing or quoting the news
+        ("comment", "这种面膜成本才几毛钱，纯纯智商税"),
+        ("comment", "听说他们家今年亏了，不知道真的假的"),
+        ("post", "某新能源车企公布三季度财报，净亏损12亿元"),
+        ("post", "我們的門店營業時間為早上九點到晚上十點"),
+        # advice and questions
+        ("post", "公司利润怎么算？一文讲清毛利和净利的区别"),
+        ("post", "小店月营业额多少才能保本？新手开店必看"),
+        ("reply", "亲，这款目前有货，下单后当天发出哦"),
+        ("reply", "您好，价格以下单页面为准，谢谢支持"),
+    ],
+    "sensitive": [
+        ("post", "外交部发言人就美国大选答记者问"),
+        ("post", "新华社：国务院常务会议部署稳就业政策"),
+        ("post", "政府出台新能源汽车补贴政策，购车最高补1万"),
+        ("post", "周末去灵隐寺走走，寺里的银杏很美"),
+        ("post", "圣诞快乐！全场满200减30"),
+        ("post", "平安夜，送你一个平安果"),
+        ("post", "中秋节快乐，愿大家阖家团圆"),
+        ("post", "斋月期间，本店清真餐厅营业时间调整为晚7点"),
+        ("post", "我们支持消费者七天无理由退货"),
+        ("post", "延迟退休政策解读：哪些人受影响？"),
+        ("post", "俄乌冲突导致欧洲天然气价格上涨，影响化工原料成本"),
+        ("post", "这本书讲述了佛教在中国的传播历史，推荐阅读"),
+        ("post", "参观故宫，感受中国传统文化"),
+        ("staff_post", "今天公司组织学习新的安全生产法"),
+        ("post", "我們支持消費者七天無理由退貨"),
+        ("post", "选举产生了新一届业主委员会"),
+    ],
+}
+
+# Known gaps, left out of the assertions and named in the closing note.
+KNOWN: set[str] = set()
+
+
+def _cases(table):
+    return probe_cases(table, DEFAULT_KIND, KNOWN)
+
+
+test_violation_is_flagged, test_clean_trap_is_not_flagged = probe_tests(VIOLATING, CLEAN, DEFAULT_KIND, KNOWN)
+
+
+if __name__ == "__main__":  # a summary: recall on violations, false alarms on traps
+    import sys
+
+    g = contentguard.load()
+    verbose = "-v" in sys.argv
+    for category in VIOLATING:
+        violating = [p.values for p in _cases({category: VIOLATING[category]})]
+        clean = [p.values for p in _cases({category: CLEAN[category]})]
+        hits = [b for _, k, b in violating if category in fired(g, k, b)]
+        fa = [b for _, k, b in clean if category in fired(g, k, b)]
+        print(f"{category}: recall {len(hits)}/{len(violating)}, false alarms {len(fa)}/{len(clean)}")
+        if verbose:
+            for _, k, b in violating:
+                if category not in fired(g, k, b):
+                    print("  MISS", b)
+            for b in fa:
+                print("  FA  ", b)
