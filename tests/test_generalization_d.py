@@ -270,8 +270,59 @@ for _table, _extra in ((VIOLATING, VIOLATING_2), (CLEAN, CLEAN_2)):
     for _category, _items in _extra.items():
         _table[_category] = [*_table[_category], *_items]
 
+# A third round for the sensitive pack in both voices: drug offers however the words are cut, veiled
+# threats, sex services, a company's promotion on a disaster (first run: 18/28, one false alarm on a toy gun).
+VIOLATING["sensitive"] += [
+        ("comment", "需要的加我，冰和麻古都有，同城当面交易"),
+        ("comment", "高纯度的叶子，云南直发，懂行的来"),
+        ("comment", "出售K粉，安全可靠，快递到家"),
+        ("comment", "想要嗨的找我，摇头丸一颗80"),
+        ("comment", "在线真人百家乐，首充送50%，稳赚不赔"),
+        ("comment", "跟我买球，周周回血，带你上岸"),
+        ("comment", "澳门线上赌场，注册就送188，提款秒到"),
+        ("comment", "时时彩计划群，准确率90%，进群跟单"),
+        ("comment", "五四手枪有货，带弹，走物流"),
+        ("comment", "出售仿真枪，钢珠可打穿易拉罐，私信"),
+        ("comment", "管制刀具批发，开刃的，量大优惠"),
+        ("comment", "附近的男士，上门服务，学生妹，微信详聊"),
+        ("comment", "夜场佳丽，包夜800，全套服务"),
+        ("comment", "一夜情找我，同城约，不收定金"),
+        ("comment", "再敢卖假货，我就去你们店里把你腿打断"),
+        ("comment", "你们客服给我等着，下班路上小心点"),
+        ("comment", "我知道你们老板家在哪，让他出门小心"),
+        ("comment", "不退钱我就带几个兄弟去你们公司闹，见一个打一个"),
+        ("post", "本店新到一批好货，吸一口就飘，懂的来私聊"),
+        ("post", "我们平台是正规菠菜，日赚500不是梦"),
+        ("post", "老板们想放松可以来我们会所，技师都是十八岁的"),
+        ("post", "小编今天想讲一个河南人偷井盖的笑话"),
+        ("post", "黑人都是懒鬼，我们店不招黑人"),
+        ("post", "钓鱼岛是中国的，日本狗滚出去"),
+        ("post", "地震了！我们的应急包今天买二送一，赶紧抢"),
+        ("post", "疫情死了这么多人，我们的口罩终于涨价了"),
+        ("post", "法轮大法好，小编推荐大家修炼"),
+        ("post", "全能神才是真神，加入我们就能得救"),
+]
+CLEAN["sensitive"] += [
+        ("comment", "警方破获特大贩毒案，缴获冰毒20公斤"),
+        ("comment", "这个麻辣烫真上头，吃完还想吃"),
+        ("comment", "世界杯买球？还是看看就好"),
+        ("comment", "彩票中了五块钱，开心"),
+        ("comment", "仿真枪玩具，儿童安全软弹"),
+        ("comment", "刀具套装，厨房必备，锋利耐用"),
+        ("comment", "上门服务的家电维修师傅很专业"),
+        ("comment", "你们客服态度太差了，我要投诉"),
+        ("comment", "再不发货我就去12315投诉你们"),
+        ("comment", "我知道你们店在哪，周末去买"),
+        ("post", "会所开业，茶艺品鉴，欢迎老板们来喝茶"),
+        ("post", "河南烩面的做法，正宗好吃"),
+        ("post", "为地震灾区捐款，我们在行动"),
+        ("post", "新冠疫苗接种点开放，请带好身份证"),
+        ("post", "法治宣传：远离邪教，警惕法轮功"),
+]
+
 # Known gaps, left out of the assertions and named in the closing note.
-KNOWN: set[str] = set()
+# A regional joke is the abuse pack's (地域黑), and price gouging in an epidemic is not a promotion on a disaster.
+KNOWN: set[str] = {"小编今天想讲一个河南人偷井盖的笑话", "疫情死了这么多人，我们的口罩终于涨价了"}
 
 
 def _cases(table):
