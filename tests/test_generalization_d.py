@@ -320,6 +320,48 @@ CLEAN["sensitive"] += [
         ("post", "法治宣传：远离邪教，警惕法轮功"),
 ]
 
+# A fourth round for confidentiality in other shapes: layoff lists, customer names with renewals, losses,
+# an in-house audience, probation pay, a move of a site, cost against price, cash trouble (first run: 12/20,
+# no false alarm).
+VIOLATING["confidentiality"] += [
+        ("staff_post", "这次裁员名单里有市场部的王磊、李娜和设计部的陈晨"),
+        ("staff_post", "公司这次要裁掉30个人，名单下周一公布"),
+        ("staff_post", "我们的老客户有招商银行、平安保险和万科，每年都续约"),
+        ("reply", "您好，我们的客户名单不方便给您，不过像华为、小米都是我们的客户，每年采购上千万"),
+        ("staff_post", "我们公司正在跟一家外资谈并购，对方出价15亿"),
+        ("staff_post", "今年年终奖公司只发了半个月，去年是三个月"),
+        ("staff_post", "我们店这个季度赔了二十多万"),
+        ("staff_post", "咱们事业部今年的目标是8个亿，现在才完成一半"),
+        ("post", "各位门店伙伴：上周全国门店客流同比下降17%，请各店加强引流"),
+        ("staff_post", "公司仓库大门密码是0618，晚上加班的自己进"),
+        ("staff_post", "我们新研发的电池能量密度到了300Wh/kg，还没对外说"),
+        ("staff_post", "我們的代工廠是東莞的永輝電子，每台加工費35元"),
+        ("staff_post", "我們公司試用期工資只發八成，而且不交社保"),
+        ("staff_post", "公司明年要把深圳研发中心搬到东莞，一半的人可能不去"),
+        ("staff_post", "咱们的新饮品下周一上线，定价18元，先别发朋友圈"),
+        ("reply", "这款的进价就要60，我们卖69真的不赚钱"),
+        ("staff_post", "我们酒店今年的入住率只有55%"),
+        ("staff_post", "公司给大客户的折扣是七折，普通客户九折"),
+        ("staff_post", "今天老板在会上说我们公司现金流紧张，下个月工资可能要晚发"),
+        ("staff_post", "我们厂今年接的订单比去年少了四成"),
+]
+CLEAN["confidentiality"] += [
+        ("post", "公司公告：因业务调整，部分岗位将进行优化，具体以人力资源部通知为准"),
+        ("post", "我们的客户包括多家世界500强企业"),
+        ("post", "今年年终奖怎么发？HR给你讲清楚"),
+        ("post", "新饮品下周一上线，定价18元，敬请期待"),
+        ("post", "本店今日客流爆满，请耐心排队"),
+        ("post", "门店密码锁安装教程，三步搞定"),
+        ("post", "我们的电池能量密度达到300Wh/kg，行业领先"),
+        ("post", "代工厂如何选择？这五点要注意"),
+        ("reply", "亲，这款已经是最低价啦，感谢支持"),
+        ("post", "我们酒店入住率常年保持在90%以上，感谢各位宾客的信赖"),
+        ("post", "大客户专享七折优惠，详情咨询客服"),
+        ("staff_post", "今天在会上学习了新的安全操作规程"),
+        ("staff_post", "老板今天请全公司吃烤肉"),
+        ("post", "受原材料涨价影响，我司产品将于下月起上调价格，感谢理解"),
+]
+
 # Known gaps, left out of the assertions and named in the closing note.
 # A regional joke is the abuse pack's (地域黑), and price gouging in an epidemic is not a promotion on a disaster.
 KNOWN: set[str] = {"小编今天想讲一个河南人偷井盖的笑话", "疫情死了这么多人，我们的口罩终于涨价了"}
