@@ -362,6 +362,41 @@ CLEAN["confidentiality"] += [
         ("post", "受原材料涨价影响，我司产品将于下月起上调价格，感谢理解"),
 ]
 
+# A fifth round: results before publication and share tips, customers' purchases, customer analytics,
+# photos of the unreleased, trial production, spend and headcount, a notice to dealers (first run: 5/15, no
+# false alarm).
+VIOLATING["confidentiality"] += [
+        ("staff_post", "下周出的三季报里净利润是3.1亿，比市场预期低不少"),
+        ("staff_post", "明天发布的财报营收会超预期，大家可以提前买点我们的股票"),
+        ("reply", "您好，我们这个月已经卖了5万多台，现在厂里在加班赶货"),
+        ("staff_post", "客户王先生在我们这买了三套房，总价2000多万"),
+        ("staff_post", "我们的会员数据里，女性占78%，平均年龄31岁"),
+        ("staff_post", "新来的副总是从阿里挖来的，年薪200万"),
+        ("staff_post", "HR说这次绩效C的人都不发年终奖"),
+        ("staff_post", "新车的内饰照片先给大家看看，下个月才上市"),
+        ("staff_post", "我们的新口味薯片已经在试产了，10月份铺货，零售价6.5元"),
+        ("staff_post", "公司上季度在广告上花了1200万，效果一般"),
+        ("post", "告各经销商：下月起出厂价统一上调6%，请提前备货"),
+        ("staff_post", "咱们公司研发部一共就23个人，撑着三条产品线"),
+        ("staff_post", "我们门店的员工流失率今年高达40%"),
+        ("staff_post", "老板说今年要是完不成1个亿，明年就关掉两个分公司"),
+        ("staff_post", "我們今年雙十一的銷售目標是5000萬，目前只完成了六成"),
+]
+CLEAN["confidentiality"] += [
+        ("post", "三季报将于10月28日披露，敬请关注公司公告"),
+        ("post", "理性投资，股市有风险"),
+        ("reply", "您好，这款目前缺货，预计下周到货"),
+        ("post", "恭喜王先生一家喜提新房！"),
+        ("post", "我们的会员可享受生日双倍积分"),
+        ("post", "热烈欢迎新任副总裁李明加入公司"),
+        ("post", "年终奖发放标准请以公司正式通知为准"),
+        ("post", "新车内饰官图发布，下月上市，敬请期待"),
+        ("post", "新口味薯片上市啦，零售价6.5元，欢迎尝鲜"),
+        ("post", "广告投放怎么算ROI？一篇讲透"),
+        ("staff_post", "研发部今天组织了技术分享会"),
+        ("post", "我们门店员工平均从业年限5年以上，服务专业"),
+]
+
 # Known gaps, left out of the assertions and named in the closing note.
 # A regional joke is the abuse pack's (地域黑), and price gouging in an epidemic is not a promotion on a disaster.
 KNOWN: set[str] = {"小编今天想讲一个河南人偷井盖的笑话", "疫情死了这么多人，我们的口罩终于涨价了"}
