@@ -397,6 +397,40 @@ CLEAN["confidentiality"] += [
         ("post", "我们门店员工平均从业年限5年以上，服务专业"),
 ]
 
+# A sixth round for the company's voice on politics, religion, nations and ethnic groups, and promotion of
+# porn, gambling and drugs (first run: 6/15, no false alarm).
+VIOLATING["sensitive"] += [
+        ("post", "支持国家收复台湾，小编第一个报名参军"),
+        ("post", "美国就是世界上最大的流氓国家，我们品牌永不进入美国市场"),
+        ("staff_post", "我对现在的房地产政策很失望，政府就是在割韭菜"),
+        ("post", "今天是圣诞节，但我们中国人不过洋节，过洋节的都是崇洋媚外"),
+        ("post", "小编劝大家早点信教，人死后才有归宿"),
+        ("reply", "亲，我们老板是基督徒，所以周日不发货，愿主与你同在"),
+        ("post", "日本人都是畜生，本店拒绝接待日本游客"),
+        ("post", "南海是中国的，菲律宾再闹就打过去，我们的无人机今天八折"),
+        ("post", "本公司全体员工为以色列祈祷，哈马斯必须被消灭"),
+        ("staff_post", "作为公务员家属，我觉得这次的反腐就是政治斗争"),
+        ("post", "洪水无情，我们的救生衣限时特惠，买两件打八折"),
+        ("post", "我们的直播间今晚有美女热舞，尺度很大，18岁以上进"),
+        ("post", "本平台与澳门正规赌场合作，充值即送彩金"),
+        ("reply", "想要那种药的话私信我，我们有渠道，不用处方"),
+        ("staff_post", "新疆那边的人都不太讲卫生，我们去出差要注意"),
+]
+CLEAN["sensitive"] += [
+        ("post", "两岸一家亲，台湾同胞来大陆创业可享受优惠政策"),
+        ("post", "美国市场是我们出口的重要方向，欢迎海外客户咨询"),
+        ("post", "房地产政策调整后，刚需购房者可享受首付比例降低"),
+        ("post", "平安夜快乐！今晚门店营业到11点"),
+        ("post", "我们的员工来自五湖四海，尊重每个人的信仰"),
+        ("reply", "亲，周日仓库休息，周一统一发货哦"),
+        ("post", "日本游客专享：免税购物指南"),
+        ("post", "南海渔场直供的鲜虾，今天八折"),
+        ("post", "为灾区人民祈福，公司已捐赠物资200万元"),
+        ("post", "防汛期间，救生衣免费借用，注意安全"),
+        ("post", "新疆的葡萄干甜过初恋，产地直发"),
+        ("post", "直播间今晚8点，主播带你逛新疆大巴扎"),
+]
+
 # Known gaps, left out of the assertions and named in the closing note.
 # A regional joke is the abuse pack's (地域黑), and price gouging in an epidemic is not a promotion on a disaster.
 KNOWN: set[str] = {"小编今天想讲一个河南人偷井盖的笑话", "疫情死了这么多人，我们的口罩终于涨价了"}
