@@ -431,6 +431,45 @@ CLEAN["sensitive"] += [
         ("post", "直播间今晚8点，主播带你逛新疆大巴扎"),
 ]
 
+# A seventh round, the last written before the rules saw it (first run: confidentiality 6/12, sensitive 2/6,
+# no false alarm): the measure of how far the rules generalize to phrasings nobody tuned them on.
+VIOLATING["confidentiality"] += [
+        ("staff_post", "我们超市这个月损耗了十几万，店长被骂惨了"),
+        ("staff_post", "公司今年给销售定的任务是人均300万"),
+        ("reply", "亲，这款我们进货就要四十多，真的不能再便宜了"),
+        ("staff_post", "我们医院的药品是从国药拿的，比外面便宜两成"),
+        ("staff_post", "咱们的新车型下个月上市，内部售价19.8万起"),
+        ("staff_post", "我們公司的年終獎今年只有一個月"),
+        ("staff_post", "隔壁工位的小刘这个月因为迟到被扣了800"),
+        ("staff_post", "我们部门这周走了三个人，都是被劝退的"),
+        ("post", "致全体员工：因经营困难，三月起管理层降薪20%"),
+        ("staff_post", "公司准备明年3月在科创板上市，券商已经进场了"),
+        ("staff_post", "我们的奶源供应商是蒙牛，收购价每公斤3.8元"),
+        ("staff_post", "我们工作室一年的流水大概500万，纯利也就七八十万"),
+]
+CLEAN["confidentiality"] += [
+        ("post", "本超市今日特价：鸡蛋4.99元一斤"),
+        ("post", "年度销售冠军李明全年销售额300万，恭喜！"),
+        ("post", "我们的奶源来自内蒙古草原，新鲜直达"),
+        ("post", "公司上市仪式在上交所隆重举行"),
+        ("staff_post", "今天公司组织体检，大家都很健康"),
+        ("post", "致全体员工：春节放假安排如下"),
+]
+VIOLATING["sensitive"] += [
+        ("post", "小编认为这次的选举完全是一场闹剧"),
+        ("staff_post", "我作为员工说一句，政府这么搞经济迟早完蛋"),
+        ("post", "我们坚决反对日本排放核污水，日本人不配用我们的产品"),
+        ("post", "小编今天不发广告，只想说：台湾必须回归，谁反对谁就是汉奸"),
+        ("post", "今天是佛诞日，小编祝大家早日开悟，佛法才能救世人"),
+        ("staff_post", "我们公司老板信风水，让我们每个人都去拜财神，不拜就扣钱"),
+]
+CLEAN["sensitive"] += [
+        ("post", "佛诞日素斋套餐，今日下单享九折"),
+        ("post", "核污水排海事件持续引发关注（来源：新华社）"),
+        ("post", "小编认为这款手机的拍照效果是同价位最好的"),
+        ("staff_post", "今天的选举产生了新一届工会委员会"),
+]
+
 # Known gaps, left out of the assertions and named in the closing note.
 # A regional joke is the abuse pack's (地域黑), and price gouging in an epidemic is not a promotion on a disaster.
 KNOWN: set[str] = {"小编今天想讲一个河南人偷井盖的笑话", "疫情死了这么多人，我们的口罩终于涨价了"}
