@@ -510,6 +510,52 @@ CLEAN["confidentiality"] += [
         ("post", "小编带你看看我们的生产线，每分钟可灌装600瓶"),
 ]
 
+# An eighth round (first run: confidentiality 10/12, sensitive 4/10 and one false alarm, 藏南 in a geography
+# quiz, which the politics word list reports and which is left to it): layoff lists, deals, dashboards,
+# codes, meetings, customer lists; regional slurs, territory and disasters in promotions, weapon, sex-service
+# and gambling lures, threats to smash a shop, coerced prayer.
+VIOLATING["confidentiality"] += [
+        ("staff_post", "第一批要走的人定了：财务部两个，行政部三个，名单在HR那"),
+        ("staff_post", "听HR说这次优化的比例是15%，研发也逃不掉"),
+        ("staff_post", "我们公司要被美团收了，价格谈到了40亿"),
+        ("staff_post", "集团打算收购隔壁的物流公司，尽调已经做完了"),
+        ("staff_post", "给大家看看今天的销售看板，华南区完成率只有62%"),
+        ("staff_post", "门店后台的账号是store01，密码都是123456"),
+        ("staff_post", "公司前台门禁的密码是2580#，晚上没人看着"),
+        ("staff_post", "周一开会老板说，今年的年终奖按照1.5个月发"),
+        ("staff_post", "昨天战略会定了，明年重点砍掉线下渠道"),
+        ("staff_post", "我们的前十大客户名单我整理好了，回头发给你们"),
+        ("staff_post", "我們公司今年的淨利潤只有去年的一半"),
+        ("staff_post", "新店的装修花了180万，房租一年60万"),
+]
+CLEAN["confidentiality"] += [
+        ("post", "公司发布公告：拟以40亿元收购某物流公司，尚需股东大会批准"),
+        ("post", "门店后台系统操作手册（新员工培训用）"),
+        ("post", "门禁密码忘了怎么办？联系物业重置"),
+        ("post", "周一开会老板给大家发了水果"),
+        ("post", "我们的前十大客户都是行业龙头，感谢信任"),
+        ("post", "新店装修中，预计下月开业，敬请期待"),
+]
+VIOLATING["sensitive"] += [
+        ("post", "来点轻松的：东北人都是黑社会，小编被吓到了"),
+        ("post", "藏南是我们的！印度人滚出去，今天全场国货九折"),
+        ("post", "台风来了正好宅家，我们的外卖满50减20，台风天专享"),
+        ("comment", "足球推荐群，每天三场，准确率九成，带你赢钱"),
+        ("comment", "有要猎枪的吗，正品，可以上门看货"),
+        ("comment", "同城约会，学生兼职，200一次，加v"),
+        ("comment", "你们店要是再敢卖假货，我找人砸了你们的招牌"),
+        ("post", "小编今天就说一句：某些国家的领导人就是战争贩子"),
+        ("staff_post", "我們公司老闆是虔誠的佛教徒，要求員工每天早上念佛"),
+        ("post", "地震中遇难的同胞安息，我们的手机今晚直播间限量秒杀"),
+]
+CLEAN["sensitive"] += [
+        ("post", "东北人热情好客，小编去哈尔滨玩得很开心"),
+        ("post", "台风来袭，外卖暂停配送，请大家注意安全"),
+        ("comment", "足球比赛太精彩了，明天继续看"),
+        ("comment", "猎枪在中国是管制物品，私人不能持有"),
+        ("post", "小编推荐一部关于战争的纪录片"),
+]
+
 # Known gaps, left out of the assertions and named in the closing note.
 # A regional joke is the abuse pack's (地域黑), and price gouging in an epidemic is not a promotion on a disaster.
 KNOWN: set[str] = {"小编今天想讲一个河南人偷井盖的笑话", "疫情死了这么多人，我们的口罩终于涨价了"}
