@@ -556,6 +556,25 @@ CLEAN["sensitive"] += [
         ("post", "小编推荐一部关于战争的纪录片"),
 ]
 
+# Staff write comments too (the public's voice is bound when it speaks as staff: 我们公司, 我司, 我们部门);
+# customers who say 我们公司 or 我们 as buyers are not staff.
+VIOLATING["confidentiality"] += [
+        ("comment", "我们公司这个月营业额只有80万，老板天天发火"),
+        ("comment", "我司上半年亏了1个多亿，年终奖别想了"),
+        ("comment", "我们部门平均工资才6000，劝大家别来"),
+        ("comment", "我们公司规定迟到一次扣200，太狠了"),
+        ("comment", "我们公司现金流很紧张，工资已经晚发两个月了"),
+        ("mention", "我们公司明年准备涨价，全线上调10%，趁现在赶紧买"),
+]
+CLEAN["confidentiality"] += [
+        ("review", "我们公司买了10台，价格每台3000，挺划算"),
+        ("comment", "听说他们公司今年利润少了三成，真的假的"),
+        ("review", "店家说下个月降价100元，我先等等"),
+        ("comment", "我们小区物业规定晚上十点后不能装修"),
+        ("review", "我们公司团建订的这家，人均150，味道不错"),
+        ("review", "我们一家四口吃了300多，性价比一般"),
+]
+
 # Known gaps, left out of the assertions and named in the closing note.
 # A regional joke is the abuse pack's (地域黑), and price gouging in an epidemic is not a promotion on a disaster.
 KNOWN: set[str] = {"小编今天想讲一个河南人偷井盖的笑话", "疫情死了这么多人，我们的口罩终于涨价了"}
