@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 import contentguard
+from contentguard.config.resources import data_dir
 from contentguard.engine.context import ChannelSettings, ContextSettings
 from contentguard.errors import ConfigError
-from contentguard.resources import data_dir
 
 OFFICIAL = "有任何问题或建议，请联系我们官方QQ群470194515，客服电话4008001489"
 
