@@ -66,7 +66,7 @@ class Cue(_Frozen):
     anchor with ``^``), the whole clause or sentence, or the hit itself. ``pos`` names part-of-speech
     tag prefixes (jieba's: v verb, d adverb, nr person, ns place, nt organization …) of the word
     right after (``where: after``) or right before (``where: before``) the hit. ``hit`` restricts the
-    cue to hits whose text matches. ``weight`` is added to the family's prior.
+    cue to hits whose text matches, ``voices`` to documents in those voices. ``weight`` is added to the family's prior.
     """
 
     label: str
@@ -75,6 +75,8 @@ class Cue(_Frozen):
     pattern: str | None = None
     pos: tuple[str, ...] = ()
     hit: str | None = None
+    # Only in these voices ("company", "public"); every voice when empty.
+    voices: tuple[Literal["company", "public"], ...] = ()
     reason: str = ""
 
     @model_validator(mode="after")
@@ -98,6 +100,10 @@ class Family(_Frozen):
     # What a hit of the family does when it counts: claim, promote, threaten, insult …
     label: str
     prior: float = Field(0.7, ge=0, le=1)
+    # The prior in a given voice ("company" or "public"), where it differs: a sensitive topic the public
+    # only mentions (赌场 in a travel note) is no finding, so in the public's voice the family starts
+    # below drop_below and only a cue that promotes, solicits or agitates lifts it.
+    priors: dict[Literal["company", "public"], float] = Field(default_factory=dict)
     # Below drop_below the finding is dropped (kept in Report.context_dropped); below review_below
     # it is kept with its confidence scaled by the score.
     drop_below: float = Field(0.35, ge=0, le=1)
@@ -106,6 +112,17 @@ class Family(_Frozen):
     # top-level category at the same place, which already says it.
     yields: bool = False
     cues: tuple[Cue, ...] = ()
+
+    @field_validator("priors")
+    @classmethod
+    def _priors_in_range(cls, value):
+        for voice, prior in value.items():
+            if not 0 <= prior <= 1:
+                raise ValueError(f"prior for voice {voice!r} must be between 0 and 1, not {prior}")
+        return value
+
+    def prior_for(self, voice: str | None) -> float:
+        return self.priors.get(voice, self.prior) if voice is not None else self.prior
 
 
 class ModelSettings(_Frozen):
@@ -321,7 +338,8 @@ class ContextStage:
                 text = texts.get(finding.field, "")
                 if finding.field not in breaks:
                     breaks[finding.field] = _Breaks(text)
-                context, drop_below, review_below = self._judge(compiled, text, finding, breaks[finding.field])
+                context, drop_below, review_below = self._judge(compiled, text, finding, breaks[finding.field],
+                                                                voice=speaker)
                 update["context"] = context
                 if context.score < drop_below:
                     dropped.append(finding.model_copy(update=update))
@@ -352,13 +370,15 @@ class ContextStage:
                 standing.append(finding)
         return standing, dropped
 
-    def cues(self, family: str, text: str, start: int, end: int) -> tuple[float, tuple[str, ...]]:
+    def cues(self, family: str, text: str, start: int, end: int,
+             voice: str | None = None) -> tuple[float, tuple[str, ...]]:
         """The hand-weighted cue score and the labels of the cues that fire for a hit ``text[start:end]``
-        of ``family`` (the training script computes the model's cue features with this)."""
+        of ``family`` (the training script computes the model's cue features with this); ``voice`` picks
+        the family's prior for that voice (its default prior when None)."""
         compiled = self._families.get(family)
         if compiled is None:
             raise KeyError(f"no context family {family!r}")
-        score, fired, _ = self._fire(compiled, text, start, end)
+        score, fired, _ = self._fire(compiled, text, start, end, voice=voice)
         return score, tuple(cue.label for _, cue in fired)
 
     def _model(self):
@@ -367,20 +387,21 @@ class ContextStage:
         return load_context_model(self.settings.model.name)
 
     def _judge(self, compiled: _CompiledFamily, text: str, finding: Finding,
-               breaks: _Breaks | None = None) -> tuple[FindingContext, float, float]:
+               breaks: _Breaks | None = None, voice: str | None = None) -> tuple[FindingContext, float, float]:
         """The finding's context and the thresholds it is held to."""
         family = compiled.family
         model = self.settings.model
         if model is None or family.name not in self._model_families \
                 or text[finding.start:finding.end] != finding.text:
-            return self._weigh(compiled, text, finding, breaks), family.drop_below, family.review_below
+            return self._weigh(compiled, text, finding, breaks, voice), family.drop_below, family.review_below
         from ..models.context import ContextExample
 
         classifier = self._model()
         width = classifier.window
         low, high = max(0, finding.start - width), min(len(text), finding.end + width)
         window = text[low:high]
-        cue_score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks)
+        cue_score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks, voice=voice)
+        # The model's own cue feature is the one it was trained with: the family's default prior.
         window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low)
         probability, top = classifier.probability(ContextExample(
             window=window, offset=finding.start - low, hit=finding.text, family=family.name,
@@ -406,20 +427,25 @@ class ContextStage:
         return context, model.drop_below, model.review_below
 
     def _weigh(self, compiled: _CompiledFamily, text: str, finding: Finding,
-               breaks: _Breaks | None = None) -> FindingContext:
+               breaks: _Breaks | None = None, voice: str | None = None) -> FindingContext:
         family = compiled.family
-        score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks)
+        prior = family.prior_for(voice)
+        score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks, voice=voice)
         label = family.label if score >= family.drop_below else "occurs"
         negative = [pair for pair in fired if pair[0] < 0]
         if negative and score < family.review_below:
             label = min(negative, key=lambda pair: pair[0])[1].label
+        elif score < family.drop_below and prior < family.prior:
+            label = "mentions"  # the voice's lower prior, and nothing here promotes, solicits or agitates
         reason = "; ".join(f"{c.label} ({w:+.2f}){': ' + c.reason if c.reason else ''}" for w, c in fired)
         return FindingContext(label=label, score=round(score, 4), confidence_before=finding.confidence,
-                              reason=f"{family.name}: prior {family.prior:.2f}" + (f"; {reason}" if reason else "")
+                              reason=f"{family.name}: prior {prior:.2f}"
+                              + (f" ({voice} voice)" if prior != family.prior else "")
+                              + (f"; {reason}" if reason else "")
                               + f" → {score:.2f}", cues=tuple(c.label for _, c in fired))
 
     def _fire(self, compiled: _CompiledFamily, text: str, start: int, end: int,
-              breaks: _Breaks | None = None):
+              breaks: _Breaks | None = None, voice: str | None = None):
         """(cue score, fired (weight, cue) pairs, views) for the hit text[start:end]."""
         family = compiled.family
         window = self.settings.window
@@ -441,10 +467,12 @@ class ContextStage:
             "clause-before": (clause_start, start),
             "clause-after": (end, clause_end),
         })
-        score = family.prior
+        score = family.prior_for(voice)
         fired: list[tuple[float, Cue]] = []
         for cue, pattern, hit_pattern in compiled.cues:
             if hit_pattern is not None and not hit_pattern.search(views["hit"]):
+                continue
+            if cue.voices and voice not in cue.voices:
                 continue
             if pattern is not None:
                 found = pattern.search(views[cue.where]) is not None
