@@ -170,13 +170,19 @@ def test_a_family_prior_may_differ_by_voice_and_a_cue_may_judge_one_voice():
     assert dropped[0].context.label == "against"
 
 
-def test_an_around_cue_reads_across_punctuation():
+def test_around_and_preceding_cues_read_across_punctuation():
     stage, guard = _demo_stage({"prior": 0.7, "cues": [
         {"label": "aimed", "where": "around", "pattern": "你", "weight": 0.2},
         {"label": "sentence-only", "where": "sentence", "pattern": "你", "weight": 0.1}]})
     document = contentguard.Document(body="甲乙！你想怎样", kind="comment")
     (finding,), _ = stage.decide(document, guard.check(document).findings)
     assert finding.context.cues == ("aimed",) and finding.context.score == 0.9
+    stage, guard = _demo_stage({"prior": 0.7, "cues": [
+        {"label": "title", "where": "preceding", "pattern": "\\{%[^%]*$", "weight": -0.5},
+        {"label": "clause-only", "where": "before", "pattern": "\\{%", "weight": -0.1}]})
+    document = contentguard.Document(body="{%“儿媳妇，甲乙！”%}", kind="mention")
+    _, (dropped,) = stage.decide(document, guard.check(document).findings)
+    assert dropped.context.cues == ("title",) and dropped.context.score == 0.2
 
 
 def test_a_bad_voice_prior_is_a_clear_error(tmp_path):

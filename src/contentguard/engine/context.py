@@ -55,7 +55,7 @@ class VoiceSettings(_Frozen):
     advertiser_categories: tuple[str, ...] = ()
 
 
-Where = Literal["before", "after", "clause", "sentence", "hit", "around"]
+Where = Literal["before", "after", "clause", "sentence", "hit", "around", "preceding"]
 
 
 class Cue(_Frozen):
@@ -64,7 +64,8 @@ class Cue(_Frozen):
     ``pattern`` is a regular expression searched in the folded text ``where`` says: the clause before
     the hit (``before``, anchor with ``$`` for "right before"), the clause after it (``after``,
     anchor with ``^``), the whole clause or sentence, the hit itself, or ``around`` it: the window's
-    characters on each side, across punctuation (CNM！你想… aims the first sentence at the second's 你). ``pos`` names part-of-speech
+    characters on each side, across punctuation (CNM！你想… aims the first sentence at the second's 你),
+    or ``preceding`` it: the window's characters before it, across punctuation (anchor with ``$``). ``pos`` names part-of-speech
     tag prefixes (jieba's: v verb, d adverb, nr person, ns place, nt organization …) of the word
     right after (``where: after``) or right before (``where: before``) the hit. ``hit`` restricts the
     cue to hits whose text matches, ``voices`` to documents in those voices. ``weight`` is added to the family's prior.
@@ -466,6 +467,7 @@ class ContextStage:
             "sentence": (sentence_start, sentence_end),
             "hit": (start, end),
             "around": (max(0, start - window), min(len(text), end + window)),
+            "preceding": (max(0, start - window), start),
             "clause-before": (clause_start, start),
             "clause-after": (end, clause_end),
         })
