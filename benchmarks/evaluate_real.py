@@ -5,6 +5,7 @@ Usage (from the repository root):
     python benchmarks/evaluate_real.py                    # every corpus found under ../shared/data
     python benchmarks/evaluate_real.py --data DIR --limit 3000 --corpus ad_copy --corpus headlines
     python benchmarks/evaluate_real.py --draw 40 --out new_sample.jsonl   # draw hits to label (seeded)
+    python benchmarks/evaluate_real.py --corpus weibo --draw 50 --draw-category abuse --seed 21 --out abuse.jsonl
 
 Per corpus it prints the flag rate by category and by rule, the review and block rates, how many
 hits the context stage dropped or sent to review, and the precision of findings on the labelled
@@ -169,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
                     contexts[finding.context.label] += 1
                 window, offset = snippet(text, finding.start, finding.end)
                 hits.append({"corpus": corpus.name, "line": line, "field": finding.field,
-                             "rule_id": finding.rule_id, "start": finding.start, "end": finding.end,
+                             "rule_id": finding.rule_id, "category": finding.category, "start": finding.start, "end": finding.end,
                              "match": finding.text, "snippet": window, "offset": offset})
             for dropped in report.context_dropped:
                 contexts[f"dropped:{dropped.context.label if dropped.context else '?'}"] += 1
@@ -206,7 +207,10 @@ def run(args: argparse.Namespace) -> int:
                   f"{found / len(mine):.2f} ({found}/{len(mine)})")
         print()
         if args.draw and hits:
-            rng = random.Random(f"{SEED}:draw:{corpus.name}")
+            if args.draw_category:  # only findings of these top-level categories (abuse, sensitive …)
+                hits = [h for h in hits if h["category"].split(".", 1)[0] in args.draw_category]
+            seed = SEED if args.seed is None else args.seed
+            rng = random.Random(f"{seed}:draw:{corpus.name}")
             draws.extend(rng.sample(hits, min(args.draw, len(hits))))
     if overall:
         print("precision after, by kind of text: " + ", ".join(
@@ -228,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--top", type=int, default=12, help="rules shown per corpus")
     parser.add_argument("--draw", type=int, default=0, help="draw this many hits per corpus to label (seeded)")
+    parser.add_argument("--draw-category", action="append", metavar="CATEGORY",
+                        help="draw only findings of this top-level category (repeatable: abuse, sensitive …)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help=f"seed of the draw (default {SEED}); use a new one to judge a fresh sample")
     parser.add_argument("--out", default="real_sample_draw.jsonl")
     args = parser.parse_args(argv)
     if not Path(args.data).is_dir():

@@ -137,3 +137,87 @@ def test_the_guard_with_its_context_stage_pickles(default_guard):
     clone = pickle.loads(pickle.dumps(default_guard))
     text = "德阳市第一幼儿园举行开学典礼，这款连衣裙是今夏最美的单品"
     assert clone.check(text) == default_guard.check(text)
+
+
+def _demo_stage(family: dict):
+    pack = {"pack": "demo", "rules": [{"id": "demo/word", "kind": "lexicon", "category": "demo", "severity": 3,
+                                       "message": "{match}", "terms": ["甲乙"]}]}
+    settings = ContextSettings.model_validate({"families": [{
+        "name": "demo", "label": "promote", "rules": ["demo/*"], "drop_below": 0.4, "review_below": 0.6, **family}]})
+    (loaded,) = load_pack_source(pack)
+    return ContextStage([loaded], settings), contentguard.load(packs=[pack])
+
+
+def test_a_family_prior_may_differ_by_voice_and_a_cue_may_judge_one_voice():
+    stage, guard = _demo_stage({"prior": 0.7, "priors": {"public": 0.3}, "cues": [
+        {"label": "offer", "where": "sentence", "pattern": "私聊", "weight": 0.3},
+        {"label": "against", "where": "sentence", "pattern": "反对", "weight": -0.5, "voices": ["public"]}]})
+
+    def decide(body, kind):
+        document = contentguard.Document(body=body, kind=kind)
+        return stage.decide(document, guard.check(document).findings)
+
+    kept, dropped = decide("甲乙很好", "post")
+    assert kept[0].context.score == 0.7 and dropped == []
+    kept, dropped = decide("甲乙很好", "comment")
+    assert kept == [] and dropped[0].context.label == "mentions" and dropped[0].context.score == 0.3
+    assert "public voice" in dropped[0].context.reason
+    kept, _ = decide("甲乙，私聊", "comment")
+    assert kept[0].context.score == 0.6 and kept[0].text == "甲乙"
+    kept, _ = decide("反对甲乙", "post")  # the cue judges only the public's voice
+    assert kept[0].context.score == 0.7
+    _, dropped = decide("反对甲乙", "review")
+    assert dropped[0].context.label == "against"
+
+
+def test_around_and_preceding_cues_read_across_punctuation():
+    stage, guard = _demo_stage({"prior": 0.7, "cues": [
+        {"label": "aimed", "where": "around", "pattern": "你", "weight": 0.2},
+        {"label": "sentence-only", "where": "sentence", "pattern": "你", "weight": 0.1}]})
+    document = contentguard.Document(body="甲乙！你想怎样", kind="comment")
+    (finding,), _ = stage.decide(document, guard.check(document).findings)
+    assert finding.context.cues == ("aimed",) and finding.context.score == 0.9
+    stage, guard = _demo_stage({"prior": 0.7, "cues": [
+        {"label": "title", "where": "preceding", "pattern": "\\{%[^%]*$", "weight": -0.5},
+        {"label": "clause-only", "where": "before", "pattern": "\\{%", "weight": -0.1}]})
+    document = contentguard.Document(body="{%“儿媳妇，甲乙！”%}", kind="mention")
+    _, (dropped,) = stage.decide(document, guard.check(document).findings)
+    assert dropped.context.cues == ("title",) and dropped.context.score == 0.2
+
+
+def test_a_bad_voice_prior_is_a_clear_error(tmp_path):
+    path = tmp_path / "context.yaml"
+    path.write_text("families:\n  - {name: x, label: claim, rules: [a/*], priors: {public: 1.5}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"context.yaml.*families.0.priors"):
+        ContextSettings.from_file(path)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("婚姻就是一场赌博，赌他会不会一直对你好，祝我们永远幸福！", "mention"),
+    ("在港澳码头就能看到很大的金龙酒店/娱乐城的标志，服务很好", "review"),
+    ("中共中央总书记、国家主席习近平来到紧邻三峡大坝的宜昌市", "mention"),
+    ("一些艺人确实很恶心，来大陆圈钱，还有人说她台独", "comment"),
+    ("有些事情我们一生是绝对不能碰的，如毒品、传销等", "mention"),
+    ("mlgb又延误了，假期最后一晚在凄风苦雨的等航班", "mention"),
+    ("草泥马 网恋被人抢了对象", "mention"),
+    ("什么狗屁质量，打开就坏了", "review"),
+    ("减肥什么的……都去死吧", "mention"),
+    ("放歌的那个小哥，你出来下，我保证不打死你", "mention"),
+])
+def test_the_public_naming_a_topic_or_venting_is_no_finding(default_guard, text, kind):
+    report = default_guard.check(contentguard.Document(body=text, kind=kind))
+    assert not any(f.category.split(".")[0] in ("abuse", "sensitive") for f in report.findings), report.findings
+
+
+@pytest.mark.parametrize("text, category", [
+    ("麻古和摇头丸哪里能买？有没有靠谱渠道，急！", "sensitive"),
+    ("这里有du场，jia v详聊", "sensitive"),
+    ("台湾独立万岁，不认这个政权", "sensitive"),
+    ("主内平安！末日审判快到了，赶紧悔改信主，链接私信我", "sensitive"),
+    ("CNM！你想恶心死老纸啊", "abuse"),
+    ("送餐的是个SB，吃的全都撒出来了", "abuse"),
+    ("cnm，等了三个月的货还没到", "abuse"),
+])
+def test_promotion_agitation_and_aimed_abuse_by_the_public_stand(default_guard, text, category):
+    report = default_guard.check(contentguard.Document(body=text, kind="comment"))
+    assert category in report.categories(), report.findings

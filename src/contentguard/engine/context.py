@@ -90,7 +90,7 @@ class ChannelSettings(_Frozen):
         return self.unlisted
 
 
-Where = Literal["before", "after", "clause", "sentence", "hit"]
+Where = Literal["before", "after", "clause", "sentence", "hit", "around", "preceding"]
 
 
 class Cue(_Frozen):
@@ -98,13 +98,15 @@ class Cue(_Frozen):
 
     ``pattern`` is a regular expression searched in the folded text ``where`` says: the clause before
     the hit (``before``, anchor with ``$`` for "right before"), the clause after it (``after``,
-    anchor with ``^``), the whole clause or sentence, or the hit itself. ``pos`` names part-of-speech
-    tag prefixes (jieba's: v verb, d adverb, nr person, ns place, nt organization …) of the word
+    anchor with ``^``), the whole clause or sentence, the hit itself, or ``around`` it: the window's
+    characters on each side, across punctuation (CNM！你想… aims the first sentence at the second's 你),
+    or ``preceding`` it: the window's characters before it, across punctuation (anchor with ``$``).
+    ``pos`` names part-of-speech tag prefixes (jieba's: v verb, d adverb, nr person, ns place, nt organization …) of the word
     right after (``where: after``) or right before (``where: before``) the hit. ``hit`` restricts the
     cue to hits whose text matches; ``voices`` to documents spoken in one of those voices (company,
     public), ``channels`` to documents published on a channel of those classes (see
     :class:`ChannelSettings`) and ``fields`` to hits in those fields (title, body). ``weight`` is
-    added to the family's prior.
+    added to the family's prior for the document's voice (``Family.priors``).
     """
 
     label: str
@@ -139,6 +141,10 @@ class Family(_Frozen):
     # What a hit of the family does when it counts: claim, promote, threaten, insult …
     label: str
     prior: float = Field(0.7, ge=0, le=1)
+    # The prior in a given voice ("company" or "public"), where it differs: a sensitive topic the public
+    # only mentions (赌场 in a travel note) is no finding, so in the public's voice the family starts
+    # below drop_below and only a cue that promotes, solicits or agitates lifts it.
+    priors: dict[Literal["company", "public"], float] = Field(default_factory=dict)
     # Below drop_below the finding is dropped (kept in Report.context_dropped); below review_below
     # it is kept with its confidence scaled by the score.
     drop_below: float = Field(0.35, ge=0, le=1)
@@ -147,6 +153,17 @@ class Family(_Frozen):
     # top-level category at the same place, which already says it.
     yields: bool = False
     cues: tuple[Cue, ...] = ()
+
+    @field_validator("priors")
+    @classmethod
+    def _priors_in_range(cls, value):
+        for voice, prior in value.items():
+            if not 0 <= prior <= 1:
+                raise ValueError(f"prior for voice {voice!r} must be between 0 and 1, not {prior}")
+        return value
+
+    def prior_for(self, voice: str | None) -> float:
+        return self.priors.get(voice, self.prior) if voice is not None else self.prior
 
 
 class ModelSettings(_Frozen):
@@ -445,7 +462,8 @@ class ContextStage:
         low, high = max(0, finding.start - width), min(len(text), finding.end + width)
         window = text[low:high]
         cue_score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks, said)
-        window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low, said=said)
+        window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low, said=said,
+                                                  trained_prior=True)
         probability, top = classifier.probability(ContextExample(
             window=window, offset=finding.start - low, hit=finding.text, family=family.name,
             cues=tuple(cue.label for _, cue in window_cues),
@@ -472,19 +490,25 @@ class ContextStage:
     def _weigh(self, compiled: _CompiledFamily, text: str, finding: Finding, breaks: _Breaks | None = None,
                said: _Said = (None, None, None)) -> FindingContext:
         family = compiled.family
+        voice = said[0]
+        prior = family.prior_for(voice)
         score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks, said)
         label = family.label if score >= family.drop_below else "occurs"
         negative = [pair for pair in fired if pair[0] < 0]
         if negative and score < family.review_below:
             label = min(negative, key=lambda pair: pair[0])[1].label
+        elif score < family.drop_below and prior < family.prior:
+            label = "mentions"  # the voice's lower prior, and nothing here promotes, solicits or agitates
         reason = "; ".join(f"{c.label} ({w:+.2f}){': ' + c.reason if c.reason else ''}"
                            + (f" [channel: {said[1]}]" if c.channels else "") for w, c in fired)
         return FindingContext(label=label, score=round(score, 4), confidence_before=finding.confidence,
-                              reason=f"{family.name}: prior {family.prior:.2f}" + (f"; {reason}" if reason else "")
+                              reason=f"{family.name}: prior {prior:.2f}"
+                              + (f" ({voice} voice)" if prior != family.prior else "")
+                              + (f"; {reason}" if reason else "")
                               + f" → {score:.2f}", cues=tuple(c.label for _, c in fired))
 
     def _fire(self, compiled: _CompiledFamily, text: str, start: int, end: int,
-              breaks: _Breaks | None = None, said: _Said = (None, None, None)):
+              breaks: _Breaks | None = None, said: _Said = (None, None, None), trained_prior: bool = False):
         """(cue score, fired (weight, cue) pairs, views) for the hit text[start:end]; ``said`` is the
         document's (voice, channel class, field), which cues naming voices, channels or fields hold in."""
         family = compiled.family
@@ -504,12 +528,15 @@ class ContextStage:
             "clause": (clause_start, clause_end),
             "sentence": (sentence_start, sentence_end),
             "hit": (start, end),
+            "around": (max(0, start - window), min(len(text), end + window)),
+            "preceding": (max(0, start - window), start),
             "clause-before": (clause_start, start),
             "clause-after": (end, clause_end),
         })
-        score = family.prior
-        fired: list[tuple[float, Cue]] = []
         voice, channel, field = said
+        # The trained model's cue feature is computed as it was in training: from the family's one prior.
+        score = family.prior if trained_prior else family.prior_for(voice)
+        fired: list[tuple[float, Cue]] = []
         for cue, pattern, hit_pattern in compiled.cues:
             if ((cue.voices and voice not in cue.voices) or (cue.channels and channel not in cue.channels)
                     or (cue.fields and field not in cue.fields)):
