@@ -101,7 +101,8 @@ class Cue(_Frozen):
     anchor with ``^``), the whole clause or sentence, the hit itself, or ``around`` it: the window's
     characters on each side, across punctuation (CNM！你想… aims the first sentence at the second's 你),
     or ``preceding`` it: the window's characters before it, across punctuation (anchor with ``$``).
-    ``pos`` names part-of-speech tag prefixes (jieba's: v verb, d adverb, nr person, ns place, nt organization …) of the word
+    ``pos`` names part-of-speech tag prefixes (jieba's: v verb, d adverb, nr person, ns place, nt organization …)
+    of the word
     right after (``where: after``) or right before (``where: before``) the hit. ``hit`` restricts the
     cue to hits whose text matches; ``voices`` to documents spoken in one of those voices (company,
     public), ``channels`` to documents published on a channel of those classes (see
