@@ -598,7 +598,18 @@ def checked_rewrites(guard: Guard, unit: Unit, result: DocumentResult, rewrites:
 
     before = source_spans(unit, result.findings)
     refused: list[str] = []
-    kept = list(rewrites)
+    kept = []
+    for start, end, replacement in rewrites:
+        # A Big5 file cannot hold every replacement (优惠价 has no Big5 code): it is left to a person.
+        try:
+            replacement.encode(unit.encoding, errors="strict")
+        except UnicodeEncodeError:
+            refused.append(f"{unit.path}: not rewritten: 「{original[start:end]}」 → 「{replacement}」 cannot be "
+                           f"written in the file's encoding ({unit.encoding.upper()})")
+            continue
+        except LookupError:  # pragma: no cover - the encoding is one the file was read in
+            pass
+        kept.append((start, end, replacement))
     while kept:
         text = apply_rewrites(original, kept)
         new_spans, shift = [], 0
