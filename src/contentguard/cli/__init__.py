@@ -148,10 +148,13 @@ def _input_options(kwargs: dict[str, Any]) -> InputOptions:
 # ---- the scan pipeline ---------------------------------------------------------------------------
 
 class Progress:
-    """A progress bar on stderr for long batches: only on a terminal, only after a moment.
+    """A progress bar on stderr for long batches: only on a terminal (or with --progress), only after
+    a moment, never with -q (the caller decides ``enabled``).
 
-    The bar follows the bytes read of the input files (known before reading); with stdin in
-    the input it is a counter of documents.
+    The bar follows the bytes read of the input files (known before reading); with stdin in the input
+    it is a counter of documents. tqdm (MPL-2.0/MIT) draws it: it fits the line to the terminal's width
+    (Chinese file names are two columns a character), redraws at most every 0.1 s and clears the line
+    when done. It is imported only when the bar is first drawn, so quick scans never load it.
     """
 
     WIDTH = 24
@@ -162,10 +165,9 @@ class Progress:
         self.reading = reading
         self.delay = delay
         self.started = time.monotonic()
-        self.last = 0.0
         self.documents = 0
         self.skipped = 0
-        self.shown = False
+        self.bar: Any = None
 
     def update(self, result: DocumentResult | SkippedResult) -> None:
         if result.type == "skipped":
@@ -175,25 +177,37 @@ class Progress:
         if not self.enabled:
             return
         now = time.monotonic()
-        if now - self.started < self.delay or now - self.last < 0.1:
+        if self.bar is None and now - self.started < self.delay:
             return
-        self.last = now
         rate = self.documents / max(now - self.started, 1e-6)
-        fraction = self.reading.fraction if self.reading is not None else None
-        bar = ""
-        if fraction is not None:
-            filled = round(fraction * self.WIDTH)
-            bar = f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {fraction:>4.0%} "
         path = result.path if len(result.path) <= 40 else "…" + result.path[-39:]
         skipped = f", {self.skipped} skipped" if self.skipped else ""
-        self.stream.write(f"\r\x1b[2Kscanning {bar}{self.documents} documents{skipped} ({rate:,.0f}/s)  {path}")
-        self.stream.flush()
-        self.shown = True
+        status = f"{self.documents} documents{skipped} ({rate:,.0f}/s)  {path}"
+        fraction = self.reading.fraction if self.reading is not None else None
+        if self.bar is None:
+            self.bar = self._start(status, fraction)  # drawn at once
+        else:
+            self.bar.set_description_str(status, refresh=False)
+            self.bar.update((fraction - self.bar.n) if fraction is not None and self.bar.total else 0)
+
+    def _start(self, status: str, fraction: float | None) -> Any:
+        import threading
+
+        from tqdm import tqdm
+
+        class Bar(tqdm):
+            monitor_interval = 0  # no monitor thread (worker processes are forked while it runs)
+
+        Bar.set_lock(threading.RLock())  # not tqdm's default multiprocessing lock: one process draws
+        bar_format = ("\x1b[2Kscanning [{bar:" + str(self.WIDTH) + "}] {percentage:3.0f}% {desc}"
+                      if fraction is not None else "\x1b[2Kscanning {desc}")
+        return Bar(total=1.0 if fraction is not None else None, initial=fraction or 0, desc=status,
+                   bar_format=bar_format, ascii="-#", file=self.stream, leave=False, dynamic_ncols=True,
+                   mininterval=0.1, miniters=0, delay=0)
 
     def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
 
 
 def run_scan(guard: Guard, items: Iterator[Item], workers: int, fail_on: str,
@@ -598,7 +612,18 @@ def checked_rewrites(guard: Guard, unit: Unit, result: DocumentResult, rewrites:
 
     before = source_spans(unit, result.findings)
     refused: list[str] = []
-    kept = list(rewrites)
+    kept = []
+    for start, end, replacement in rewrites:
+        # A Big5 file cannot hold every replacement (优惠价 has no Big5 code): it is left to a person.
+        try:
+            replacement.encode(unit.encoding, errors="strict")
+        except UnicodeEncodeError:
+            refused.append(f"{unit.path}: not rewritten: 「{original[start:end]}」 → 「{replacement}」 cannot be "
+                           f"written in the file's encoding ({unit.encoding.upper()})")
+            continue
+        except LookupError:  # pragma: no cover - the encoding is one the file was read in
+            pass
+        kept.append((start, end, replacement))
     while kept:
         text = apply_rewrites(original, kept)
         new_spans, shift = [], 0

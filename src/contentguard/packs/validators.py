@@ -3,57 +3,65 @@
 A validator gets the matched text and says whether it is a real instance: an 18-digit string
 is only an ID number when its GB 11643 check character is right, which is what keeps order
 numbers and timestamps out of the privacy findings.
+
+The check characters come from python-stdnum (LGPL-2.1+, used as an unmodified dependency),
+whose ``stdnum.cn.ric``, ``stdnum.cn.uscc`` and ``stdnum.luhn`` carry the standards' weights and
+alphabets with their own doctests. Two of its checks are stricter than the standards and are not
+used here, because they reject real numbers:
+
+* ``stdnum.cn.ric.validate`` also requires the area code to have existed in the birth year; an
+  18-digit number carries the code of where it was *issued* (from 1999), so 320102197806150021
+  (Nanjing Xuanwu, a code from 1983, holder born 1978) is real yet fails it.
+* ``stdnum.cn.uscc.validate`` requires the first eight characters to be digits; GB 32100 lets the
+  registering authority be a letter (``N`` agricultural departments, ``A`` military, ``Y`` other).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: digits and letters without I O S V Z
 
 
 def _digits_only(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum()).upper()
+    """The number without its separators (spaces, hyphens …), full-width characters made ASCII."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum()).upper()
 
 
 def gb11643_id(text: str) -> bool:
     """GB 11643-1999 citizen identity number: 17 digits, a MOD 11-2 check character, a real date."""
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
     value = _digits_only(text)
-    if len(value) != 18 or not value[:17].isdigit():
+    if len(value) != 18 or not value[:17].isascii() or not value[:17].isdigit():
         return False
-    year, month, day = int(value[6:10]), int(value[10:12]), int(value[12:14])
-    if not (1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
-        return False
-    total = sum(int(digit) * weight for digit, weight in zip(value[:17], _ID_WEIGHTS, strict=False))
-    return _ID_CHECK[total % 11] == value[17]
+    try:
+        born = ric.get_birth_date(value)
+    except ValidationError:
+        return False  # no such calendar date
+    return 1900 <= born.year <= 2100 and ric.calc_check_digit(value) == value[17]
 
 
 def luhn(text: str) -> bool:
-    """ISO/IEC 7812 Luhn check digit (bank cards)."""
+    """ISO/IEC 7812 Luhn check digit (bank cards: 12 to 19 digits)."""
+    from stdnum import luhn as stdnum_luhn
+
     value = _digits_only(text)
-    if not value.isdigit() or not 12 <= len(value) <= 19:
+    if not value.isascii() or not value.isdigit() or not 12 <= len(value) <= 19:
         return False
-    total = 0
-    for position, digit in enumerate(reversed(value)):
-        number = int(digit)
-        if position % 2 == 1:
-            number = number * 2 - 9 if number > 4 else number * 2
-        total += number
-    return total % 10 == 0
-
-
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    return stdnum_luhn.is_valid(value)
 
 
 def uscc(text: str) -> bool:
     """GB 32100-2015 unified social credit code: 18 characters, a MOD 31 check character."""
+    from stdnum.cn import uscc as stdnum_uscc
+
     value = _digits_only(text)
     if len(value) != 18 or any(ch not in _USCC_ALPHABET for ch in value):
         return False
-    total = sum(_USCC_ALPHABET.index(ch) * weight for ch, weight in zip(value[:17], _USCC_WEIGHTS, strict=False))
-    return _USCC_ALPHABET[(31 - total % 31) % 31] == value[17]
+    return stdnum_uscc.calc_check_digit(value[:17]) == value[17]
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
