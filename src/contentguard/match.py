@@ -24,7 +24,7 @@ from .engine.compilecache import cached
 from .engine.lazyregex import LazyPattern
 from .engine.views import Variant, require_pinyin, term_variants
 from .errors import PackError
-from .literals import minimum_length, repeat_gate, required_literals
+from .literals import minimum_length, repeat_gate, required_literals, untimed_length
 from .normalize import NormalizedText, compact, key_of_compact
 from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, ModelRule, Pack, PatternRule, Term
 from .report import Finding, ReportError
@@ -53,6 +53,8 @@ class CompiledRule:
     pattern_gates: tuple[int | None, ...] = ()
     # Per pattern: (the fewest characters a match has, the repeat it needs as (width, times) or None).
     pattern_checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
+    # Per pattern: the longest text it searches without a time limit (literals.untimed_length).
+    pattern_untimed: tuple[int, ...] = ()
 
     def __getstate__(self):
         return {name: getattr(self, name) for name in self.__slots__ if name not in ("patterns", "validator")}
@@ -70,13 +72,15 @@ class _Cue:
     spec: ContextCue
     pattern: LazyPattern | None  # for pattern cues; term cues come from the automaton
     gate: int | None = None
+    untimed: int = 0  # the longest text the pattern searches without a time limit
 
     def __getstate__(self):
-        return {"spec": self.spec, "gate": self.gate}
+        return {"spec": self.spec, "gate": self.gate, "untimed": self.untimed}
 
     def __setstate__(self, state):
         object.__setattr__(self, "spec", state["spec"])
         object.__setattr__(self, "gate", state["gate"])
+        object.__setattr__(self, "untimed", state["untimed"])
         object.__setattr__(self, "pattern", _compile_cue(state["spec"]))
 
 
@@ -102,6 +106,11 @@ def _analysis(pattern: str) -> tuple[frozenset[str] | None, int, tuple[int, int]
 
     literals, shortest, repeat = cached("pattern-analysis", pattern, compute)
     return (frozenset(literals) if literals else None), shortest, (tuple(repeat) if repeat else None)
+
+
+def _untimed(pattern: str) -> int:
+    """literals.untimed_length of a pattern, cached."""
+    return cached("pattern-untimed", pattern, lambda: untimed_length(pattern))
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +246,8 @@ class Matcher:
 
         def add_cue(spec: ContextCue, rule_index: int, where: str) -> int:
             cue_id = len(cues)
-            cues.append(_Cue(spec, _compile_cue(spec), add_gate(spec.pattern) if spec.pattern else None))
+            cues.append(_Cue(spec, _compile_cue(spec), add_gate(spec.pattern) if spec.pattern else None,
+                             _untimed(spec.pattern) if spec.pattern else 0))
             for word in spec.terms:
                 add_key(word, (_CUE, rule_index, cue_id), where)
             return cue_id
@@ -252,6 +262,7 @@ class Matcher:
                 all_of = ()
                 gates: tuple[int | None, ...] = ()
                 checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
+                untimed: tuple[int, ...] = ()
                 patterns, validator = _compiled_parts(rule)
                 if isinstance(rule, LexiconRule):
                     if not rule.terms:
@@ -275,10 +286,11 @@ class Matcher:
                 elif isinstance(rule, PatternRule):
                     gates = tuple(add_gate(p) for p in rule.patterns)
                     checks = tuple(_analysis(p)[1:] for p in rule.patterns)
+                    untimed = tuple(_untimed(p) for p in rule.patterns)
                 elif isinstance(rule, CombinationRule):
                     all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
                 rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates,
-                                          checks))
+                                          checks, untimed))
         for word in global_allow:
             add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
 
@@ -512,14 +524,18 @@ class _FieldScan:
         on_compact = rule.skip_noise
         subject = self.text.compact if on_compact else self.text.folded
         candidates = []
-        for pattern, gate, (shortest, repeat) in zip(compiled.patterns, compiled.pattern_gates,
-                                                     compiled.pattern_checks, strict=True):
+        length = len(subject)
+        limit = self.matcher.settings.matching.pattern_timeout_seconds
+        for pattern, gate, (shortest, repeat), untimed in zip(compiled.patterns, compiled.pattern_gates,
+                                                              compiled.pattern_checks, compiled.pattern_untimed,
+                                                              strict=True):
             if gate is not None and gate not in self._open_gates:
                 continue  # none of the strings every match must contain is in the text
-            if len(subject) < shortest or (repeat is not None and not _repeats(subject, *repeat)):
+            if length < shortest or (repeat is not None and not _repeats(subject, *repeat)):
                 continue  # too short for any match, or no unit repeated as often as the pattern needs
             try:
-                for match in pattern.finditer(subject, timeout=self.matcher.settings.matching.pattern_timeout_seconds):
+                # No time limit where the pattern's worst case on a text this long is far below it.
+                for match in pattern.finditer(subject, timeout=None if length <= untimed else limit):
                     start, end = match.span(rule.group)
                     if start < 0 or end <= start:
                         continue
@@ -624,8 +640,9 @@ class _FieldScan:
             found = sorted(set(self._term_cues.get(cue_id, ())))
         elif cue.gate is None or cue.gate in self._open_gates:
             try:
-                timeout = self.matcher.settings.matching.pattern_timeout_seconds
-                found = [m.span() for m in cue.pattern.finditer(self.text.folded, timeout=timeout)
+                folded = self.text.folded
+                timeout = None if len(folded) <= cue.untimed else self.matcher.settings.matching.pattern_timeout_seconds
+                found = [m.span() for m in cue.pattern.finditer(folded, timeout=timeout)
                          if m.end() > m.start()]
             except TimeoutError:
                 errors.append(ReportError(code="pattern-timeout", message=f"context pattern {cue.spec.pattern!r} "
