@@ -234,3 +234,17 @@ if __name__ == "__main__":  # regenerate the shipped set: python tests/test_norm
               "# Made by `python tests/test_normalize.py`; tests/test_normalize.py checks it.\n")
     out = Path(__file__).resolve().parent.parent / "lexicons" / "obfuscation" / "opencc_t2s_chars.txt"
     out.write_text(header + "\n".join(chars[i:i + 80] for i in range(0, len(chars), 80)) + "\n", encoding="utf-8")
+
+
+# Characters that folding changes (full width, compatibility forms, case, number styles of the table) among
+# ones it keeps, in and out of combining contexts.
+_FOLDING_MIX = "好的中文ａＡAbß①❶Ⅱ㎏ﬁ\u0301e\u1100\u1161。，！？%+ 𝐀😀"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_FOLDING_MIX, max_size=30) | st.text(max_size=30))
+def test_the_fold_fast_path_gives_the_translation_of_every_character(text):
+    from contentguard.normalize import _FOLD_TABLE, _translate
+
+    for table in (_NORMALIZATION.fold_table, _FOLD_TABLE):  # with the number styles' exceptions and without
+        assert _translate(text, table) == text.translate(table)
