@@ -12,7 +12,7 @@ import hashlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick_rs
@@ -295,25 +295,34 @@ class Matcher:
             add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
 
         self.rules: tuple[CompiledRule, ...] = tuple(rules)
-        # Which pattern rules a field needs to try: those with an ungated pattern always, the rest
-        # when one of their gates opens; a combination when every one of its cues may be there.
-        always: list[int] = []
-        by_gate: dict[int, list[int]] = defaultdict(list)
-        combinations: list[tuple[int, frozenset[int], frozenset[int]]] = []
+        # Which patterns a field needs to try: the ungated ones always, the rest when their gate opens;
+        # a combination when every one of its cues may be there, looked at when one of them is (its
+        # first word cue found, else its first cue's gate open, else always).
+        ungated: list[tuple[int, int]] = []
+        by_gate: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        combinations_always: list[tuple[int, frozenset[int], frozenset[int]]] = []
+        combinations_by_cue: dict[int, list[tuple[int, frozenset[int], frozenset[int]]]] = defaultdict(list)
+        combinations_by_gate: dict[int, list[tuple[int, frozenset[int], frozenset[int]]]] = defaultdict(list)
         for compiled in rules:
             if isinstance(compiled.rule, PatternRule):
-                if any(gate is None for gate in compiled.pattern_gates):
-                    always.append(compiled.index)
-                for gate in set(compiled.pattern_gates) - {None}:
-                    by_gate[gate].append(compiled.index)
+                for position, gate in enumerate(compiled.pattern_gates):
+                    (ungated if gate is None else by_gate[gate]).append((compiled.index, position))
             elif isinstance(compiled.rule, CombinationRule):
                 term_cues = frozenset(c for c in compiled.all_of_cues if cues[c].pattern is None)
                 cue_gates = frozenset(cues[c].gate for c in compiled.all_of_cues
                                       if cues[c].pattern is not None and cues[c].gate is not None)
-                combinations.append((compiled.index, term_cues, cue_gates))
-        self._always_rules = tuple(always)
-        self._rules_by_gate = {gate: tuple(indexes) for gate, indexes in by_gate.items()}
-        self._combinations = tuple(combinations)
+                entry = (compiled.index, term_cues, cue_gates)
+                if term_cues:
+                    combinations_by_cue[min(term_cues)].append(entry)
+                elif cue_gates:
+                    combinations_by_gate[min(cue_gates)].append(entry)
+                else:
+                    combinations_always.append(entry)
+        self._ungated_patterns = tuple(ungated)
+        self._patterns_by_gate = {gate: tuple(found) for gate, found in by_gate.items()}
+        self._combinations_always = tuple(combinations_always)
+        self._combinations_by_cue = {cue: tuple(found) for cue, found in combinations_by_cue.items()}
+        self._combinations_by_gate = {gate: tuple(found) for gate, found in combinations_by_gate.items()}
         self._cues: tuple[_Cue, ...] = tuple(cues)
         self._char_gates: tuple[tuple[int, frozenset[str]], ...] = tuple(
             (gate, frozenset(chars)) for gate, chars in char_gates)
@@ -404,26 +413,28 @@ def _leftmost_longest(candidates: list[_Candidate]) -> list[_Candidate]:
     return chosen
 
 
-@dataclass
 class _FieldScan:
     """The per-field working state of one scan: automaton hits grouped by target."""
 
-    matcher: Matcher
-    name: DocumentField
-    text: NormalizedText
-    scope: str
-    term_hits: dict[int, list[tuple[int, int, str, TermKey]]] = field(default_factory=lambda: defaultdict(list))
-    allow_spans: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
-    _allow_longest: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    cue_hits: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    _token_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
+    __slots__ = ("matcher", "name", "text", "scope", "term_hits", "allow_spans", "_allow_longest", "cue_hits",
+                 "_token_cache", "_term_cues", "_open_gates", "_patterns_to_run")
 
-    def __post_init__(self) -> None:
-        text = self.text
-        term_cues: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    def __init__(self, matcher: Matcher, name: DocumentField, text: NormalizedText, scope: str):
+        self.matcher = matcher
+        self.name = name
+        self.text = text
+        self.scope = scope
+        self.term_hits: dict[int, list[tuple[int, int, str, TermKey]]] = {}
+        self.allow_spans: dict[int, list[tuple[int, int]]] = {}
+        self._allow_longest: dict[int, int] = {}
+        self.cue_hits: dict[int, list[tuple[int, int]]] = {}
+        self._token_cache: dict[tuple, tuple[frozenset[int], frozenset[int]]] = {}
+        # Per pattern rule to try: the positions of its patterns whose gate is open (see rules_that_may_match).
+        self._patterns_to_run: dict[int, list[int]] = {}
+        term_cues: dict[int, list[tuple[int, int]]] = {}
         folded = text.folded
-        automaton = self.matcher._automaton
-        keys = self.matcher._keys
+        automaton = matcher._automaton
+        keys = matcher._keys
         open_gates: set[int] = set()
         matches = automaton.find_matches_as_indexes(text.keyed, overlapping=True) if automaton else ()
         for key_index, c_start, c_end in matches:
@@ -440,31 +451,45 @@ class _FieldScan:
                 elif not whole_word:
                     continue
                 elif kind == _TERM:
-                    self.term_hits[rule_index].append((c_start, c_end, key, payload))
+                    self.term_hits.setdefault(rule_index, []).append((c_start, c_end, key, payload))
                 elif kind == _ALLOW:
-                    self.allow_spans[rule_index].append((f_start, f_end))
-                    if f_end - f_start > self._allow_longest[rule_index]:
+                    self.allow_spans.setdefault(rule_index, []).append((f_start, f_end))
+                    if f_end - f_start > self._allow_longest.get(rule_index, 0):
                         self._allow_longest[rule_index] = f_end - f_start
                 else:
-                    term_cues[payload].append((f_start, f_end))
+                    term_cues.setdefault(payload, []).append((f_start, f_end))
         for spans in self.allow_spans.values():
             spans.sort(key=lambda span: span[1])  # _covered_by_allow_term bisects by end
         self._term_cues = term_cues
-        gates_by_char = self.matcher._gates_by_char
-        for char in self.matcher._char_gate_chars.intersection(text.folded):
+        gates_by_char = matcher._gates_by_char
+        for char in matcher._char_gate_chars.intersection(folded):
             open_gates.update(gates_by_char[char])
         self._open_gates = open_gates
 
     def rules_that_may_match(self) -> list[CompiledRule]:
         """Lexicon rules with a hit, pattern rules with an open gate, combinations with every cue possible."""
         matcher = self.matcher
+        open_gates = self._open_gates
+        to_run: dict[int, list[int]] = {}
+        for rule_index, position in matcher._ungated_patterns:
+            to_run.setdefault(rule_index, []).append(position)
+        patterns_by_gate = matcher._patterns_by_gate
+        for gate in open_gates:
+            for rule_index, position in patterns_by_gate.get(gate, ()):
+                to_run.setdefault(rule_index, []).append(position)
+        for positions in to_run.values():
+            positions.sort()
+        self._patterns_to_run = to_run
         indexes = set(self.term_hits)
-        indexes.update(matcher._always_rules)
-        for gate in self._open_gates:
-            indexes.update(matcher._rules_by_gate.get(gate, ()))
+        indexes.update(to_run)
         found_cues = self._term_cues.keys()
-        for index, term_cues, cue_gates in matcher._combinations:
-            if term_cues <= found_cues and cue_gates <= self._open_gates:
+        possible = [*matcher._combinations_always]
+        for cue in found_cues:
+            possible.extend(matcher._combinations_by_cue.get(cue, ()))
+        for gate in open_gates:
+            possible.extend(matcher._combinations_by_gate.get(gate, ()))
+        for index, term_cues, cue_gates in possible:
+            if term_cues <= found_cues and cue_gates <= open_gates:
                 indexes.add(index)
         return [matcher.rules[index] for index in sorted(indexes)]
 
@@ -526,11 +551,9 @@ class _FieldScan:
         candidates = []
         length = len(subject)
         limit = self.matcher.settings.matching.pattern_timeout_seconds
-        for pattern, gate, (shortest, repeat), untimed in zip(compiled.patterns, compiled.pattern_gates,
-                                                              compiled.pattern_checks, compiled.pattern_untimed,
-                                                              strict=True):
-            if gate is not None and gate not in self._open_gates:
-                continue  # none of the strings every match must contain is in the text
+        patterns, checks, untimed_lengths = compiled.patterns, compiled.pattern_checks, compiled.pattern_untimed
+        for position in self._patterns_to_run.get(compiled.index, ()):  # the patterns whose gate is open
+            pattern, (shortest, repeat), untimed = patterns[position], checks[position], untimed_lengths[position]
             if length < shortest or (repeat is not None and not _repeats(subject, *repeat)):
                 continue  # too short for any match, or no unit repeated as often as the pattern needs
             try:
