@@ -308,6 +308,8 @@ class ContextStage:
         Findings of rules that do not judge the document's voice are not findings at all and are in
         neither list; findings the context dropped carry their ``context`` (label, score, reason).
         """
+        if not findings:
+            return [], []
         speaker = document.speaker
         advertises = speaker == "public" and any(
             f.category.split(".", 1)[0] in self._advertiser_categories
