@@ -248,3 +248,18 @@ def test_the_fold_fast_path_gives_the_translation_of_every_character(text):
 
     for table in (_NORMALIZATION.fold_table, _FOLD_TABLE):  # with the number styles' exceptions and without
         assert _translate(text, table) == text.translate(table)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="好的中文ab1 +%$¥，。·*😀\u200b\ue000-_~", max_size=30) | st.text(max_size=30))
+def test_texts_the_noise_search_skips_have_no_noise(text):
+    """The characters that can begin noise (normalize._noise_candidates) spare the noise pattern only texts it
+    would find nothing in: the compact view is the one the pattern gives."""
+    from contentguard.normalize import _NOISE_CANDIDATES, _noise_candidates
+
+    candidates = _noise_candidates(_NORMALIZATION)
+    assert candidates is not None and _NOISE_CANDIDATES[(_NORMALIZATION.noise, _NORMALIZATION.noise_between_cjk)]
+    normalized = _norm(text)
+    assert normalized.compact == _NORMALIZATION.noise_regex.sub("", normalized.folded)
+    if _NORMALIZATION.noise_regex.search(normalized.folded):
+        assert candidates.search(normalized.folded) or max(normalized.folded) > "\uffff"

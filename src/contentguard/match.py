@@ -25,7 +25,7 @@ from .engine.lazyregex import LazyPattern
 from .engine.views import Variant, require_pinyin, term_variants
 from .errors import PackError
 from .literals import minimum_length, repeat_gate, required_literals, untimed_length
-from .normalize import NormalizedText, compact, key_of_compact
+from .normalize import NormalizedText, compact, key_of_compact, warm_noise_candidates
 from .packs import PATTERN_FLAGS, CombinationRule, ContextCue, LexiconRule, ModelRule, Pack, PatternRule, Term
 from .report import Finding, ReportError
 from .settings import RulesetSettings
@@ -337,6 +337,7 @@ class Matcher:
             (key, tuple(key_targets)) for key, key_targets in targets.items())
         self._automaton = self._build_automaton()
         self.segmenter = WordSegmenter(segmenter_words)
+        warm_noise_candidates(norm)
 
     def compile_patterns(self) -> None:
         """Compile every pattern now (a warm worker process), not on first use."""
@@ -356,6 +357,7 @@ class Matcher:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._automaton = self._build_automaton()
+        warm_noise_candidates(self.settings.normalization)
 
     def _build_automaton(self) -> ahocorasick_rs.AhoCorasick | None:
         # ahocorasick-rs over pyahocorasick: 4x the search speed on this ruleset's keys

@@ -195,6 +195,55 @@ def _fold_with_map(original: str, table: dict[int, str] = _FOLD_TABLE) -> tuple[
     return "".join(parts), _FoldMap(starts, origins, linear)
 
 
+_NOISE_CANDIDATES: dict[tuple[str, str | None], re.Pattern | None] = {}
+# Syntax with which a pattern may match a character in a text and not alone (a lookbehind, \B): no candidate
+# set then. Anchors and lookaheads that hold alone or at the end of a partial match only widen the set.
+_CONTEXT_SYNTAX = ("(?<", "\\B")
+
+
+def warm_noise_candidates(settings: NormalizationSettings) -> None:
+    """Work out the characters that can begin noise (see _noise_candidates) when the compile cache keeps them
+    for the next process; with the cache off, texts are searched for noise as before (the same views)."""
+    from .engine.compilecache import cache_dir
+
+    if (settings.noise, settings.noise_between_cjk) not in _NOISE_CANDIDATES and cache_dir() is not None:
+        _noise_candidates(settings)
+
+
+def _noise_candidates(settings: NormalizationSettings) -> re.Pattern | None:
+    """A class of every character of the Basic Multilingual Plane that can begin a noise match (one that the
+    ``noise`` or ``noise_between_cjk`` pattern matches on its own, or begins to match), or None when the
+    patterns look at the characters around them. Worked out once per process and pair of patterns
+    (65,536 tests) and kept in the compile cache."""
+    key = (settings.noise, settings.noise_between_cjk)
+    if key in _NOISE_CANDIDATES:
+        return _NOISE_CANDIDATES[key]
+    patterns = [p for p in key if p]
+    candidates = None
+    if not any(syntax in p for p in patterns for syntax in _CONTEXT_SYNTAX):
+        from .engine.compilecache import cached
+
+        def compute() -> list[list[int]]:
+            compiled = [regex.compile(f"(?:{p})", regex.V1) for p in patterns]
+            ranges: list[list[int]] = []
+            for code_point in range(0x10000):
+                if 0xD800 <= code_point <= 0xDFFF:
+                    continue
+                character = chr(code_point)
+                if any(p.match(character, partial=True) is not None for p in compiled):
+                    if ranges and ranges[-1][1] == code_point - 1:
+                        ranges[-1][1] = code_point
+                    else:
+                        ranges.append([code_point, code_point])
+            return ranges
+
+        ranges = cached("noise-candidates", "\0".join(patterns), compute)
+        body = "".join(re.escape(chr(low)) + (f"-{re.escape(chr(high))}" if high > low else "") for low, high in ranges)
+        candidates = re.compile(f"[{body}]") if body else re.compile("(?!)")
+    _NOISE_CANDIDATES[key] = candidates
+    return candidates
+
+
 class NormalizedText:
     """One field of a document in its three views, with exact maps back to the original."""
 
@@ -217,7 +266,12 @@ class NormalizedText:
         block_starts, block_targets = array("q"), array("q")
         position = 0
         compact_length = 0
-        for noise in settings.noise_regex.finditer(folded):
+        # Most texts hold no character that can start noise: a C-level search says so, and the noise
+        # pattern (a class of Unicode properties, a few lookarounds) is not run over them.
+        candidates = _NOISE_CANDIDATES.get((settings.noise, settings.noise_between_cjk))
+        no_noise = candidates is not None and (not folded or max(folded) <= "\uffff") \
+            and candidates.search(folded) is None
+        for noise in () if no_noise else settings.noise_regex.finditer(folded):
             if noise.start() > position:
                 block_starts.append(compact_length)
                 block_targets.append(position)
