@@ -559,8 +559,10 @@ class _FieldScan:
             if length < shortest or (repeat is not None and not _repeats(subject, *repeat)):
                 continue  # too short for any match, or no unit repeated as often as the pattern needs
             try:
-                # No time limit where the pattern's worst case on a text this long is far below it.
-                for match in pattern.finditer(subject, timeout=None if length <= untimed else limit):
+                # No time limit where the pattern's worst case on a text this long is far below it (and no
+                # timeout argument at all: even None costs a microsecond).
+                found = pattern.finditer(subject) if length <= untimed else pattern.finditer(subject, timeout=limit)
+                for match in found:
                     start, end = match.span(rule.group)
                     if start < 0 or end <= start:
                         continue
@@ -666,9 +668,9 @@ class _FieldScan:
         elif cue.gate is None or cue.gate in self._open_gates:
             try:
                 folded = self.text.folded
-                timeout = None if len(folded) <= cue.untimed else self.matcher.settings.matching.pattern_timeout_seconds
-                found = [m.span() for m in cue.pattern.finditer(folded, timeout=timeout)
-                         if m.end() > m.start()]
+                matches = cue.pattern.finditer(folded) if len(folded) <= cue.untimed else \
+                    cue.pattern.finditer(folded, timeout=self.matcher.settings.matching.pattern_timeout_seconds)
+                found = [m.span() for m in matches if m.end() > m.start()]
             except TimeoutError:
                 errors.append(ReportError(code="pattern-timeout", message=f"context pattern {cue.spec.pattern!r} "
                                           f"ran past its time limit on the {self.name}"))

@@ -289,7 +289,10 @@ class NormalizedText:
     # ---- maps -------------------------------------------------------------------------------
     def compact_to_folded(self, start: int, end: int) -> tuple[int, int]:
         """Folded span of the compact span ``[start, end)``; starts and ends on a real character."""
-        return self._compact_blocks.map(start), self._compact_blocks.map(end - 1) + 1
+        blocks = self._compact_blocks
+        if len(blocks.starts) == 1 and not blocks.targets[0]:
+            return start, end  # no noise anywhere: the compact view is the folded one
+        return blocks.map(start), blocks.map(end - 1) + 1
 
     def folded_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original span of the folded span ``[start, end)`` (``end > start``)."""
