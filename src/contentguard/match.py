@@ -9,6 +9,7 @@ number of terms. Patterns run with the ``regex`` module under a time limit. Work
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -327,6 +328,11 @@ class Matcher:
         self._char_gates: tuple[tuple[int, frozenset[str]], ...] = tuple(
             (gate, frozenset(chars)) for gate, chars in char_gates)
         self._char_gate_chars = frozenset("".join(chars for _, chars in char_gates))
+        # Found in a text by a C-level class search for the Basic Multilingual Plane's characters, and by a set
+        # test for the others (emoji) only in a text that has such a character.
+        plane = sorted(c for c in self._char_gate_chars if c <= "\uffff")
+        self._char_gate_search = re.compile("[" + "".join(re.escape(c) for c in plane) + "]") if plane else None
+        self._char_gate_astral = frozenset(c for c in self._char_gate_chars if c > "\uffff")
         gates_by_char: dict[str, list[int]] = defaultdict(list)
         for gate, chars in char_gates:
             for char in chars:
@@ -464,7 +470,11 @@ class _FieldScan:
             spans.sort(key=lambda span: span[1])  # _covered_by_allow_term bisects by end
         self._term_cues = term_cues
         gates_by_char = matcher._gates_by_char
-        for char in matcher._char_gate_chars.intersection(folded):
+        search, astral = matcher._char_gate_search, matcher._char_gate_astral
+        chars = set(search.findall(folded)) if search is not None else set()
+        if astral and folded and max(folded) > "\uffff":
+            chars.update(astral.intersection(folded))
+        for char in chars:
             open_gates.update(gates_by_char[char])
         self._open_gates = open_gates
 
