@@ -2,6 +2,7 @@
 
     PYTHONPATH=OLD/src python benchmarks/dump_reports.py old.jsonl
     PYTHONPATH=src     python benchmarks/dump_reports.py new.jsonl && cmp old.jsonl new.jsonl
+    (--reviews N: how many reviews; --config JSON: e.g. '{"sentiment": "off"}' or a watchlist)
 
 The set: every document of tests/data/{devset,holdout,fresh,fresh2,obfuscated}.jsonl, 4,000 reviews
 and 300 posts of ~600 characters joined from them (../shared/data/sentiment, see bench_engine.py). Each
@@ -25,7 +26,7 @@ SETS = ("devset", "holdout", "fresh", "fresh2", "obfuscated")
 FIELDS = ("id", "title", "body", "kind", "platform", "voice")
 
 
-def documents(data: Path) -> list:
+def documents(data: Path, count: int = 4000) -> list:
     docs: list = []
     for name in SETS:
         for line in (REPO / "tests" / "data" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
@@ -34,17 +35,19 @@ def documents(data: Path) -> list:
             docs.append({k: v for k, v in record.items() if k in FIELDS})
     reviews = read_reviews(data)
     random.Random(11).shuffle(reviews)
-    return docs + reviews[:4000] + joined(reviews, 600, 300, start=4000)
+    return docs + reviews[:count] + joined(reviews, 600, 300, start=count)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output", type=Path)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--reviews", type=int, default=4000)
+    parser.add_argument("--config", type=json.loads, default=None, help="configuration as JSON")
     args = parser.parse_args()
-    guard = contentguard.load()
+    guard = contentguard.load(config=args.config)
     with args.output.open("w", encoding="utf-8") as handle:
-        for report in guard.check_batch(documents(args.data)):
+        for report in guard.check_batch(documents(args.data, args.reviews)):
             dumped = report.model_dump(mode="json")
             dumped.pop("ruleset", None)
             handle.write(json.dumps(dumped, ensure_ascii=False, sort_keys=True) + "\n")

@@ -234,3 +234,32 @@ if __name__ == "__main__":  # regenerate the shipped set: python tests/test_norm
               "# Made by `python tests/test_normalize.py`; tests/test_normalize.py checks it.\n")
     out = Path(__file__).resolve().parent.parent / "lexicons" / "obfuscation" / "opencc_t2s_chars.txt"
     out.write_text(header + "\n".join(chars[i:i + 80] for i in range(0, len(chars), 80)) + "\n", encoding="utf-8")
+
+
+# Characters that folding changes (full width, compatibility forms, case, number styles of the table) among
+# ones it keeps, in and out of combining contexts.
+_FOLDING_MIX = "好的中文ａＡAbß①❶Ⅱ㎏ﬁ\u0301e\u1100\u1161。，！？%+ 𝐀😀"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_FOLDING_MIX, max_size=30) | st.text(max_size=30))
+def test_the_fold_fast_path_gives_the_translation_of_every_character(text):
+    from contentguard.engine.normalize import _FOLD_TABLE, _translate
+
+    for table in (_NORMALIZATION.fold_table, _FOLD_TABLE):  # with the number styles' exceptions and without
+        assert _translate(text, table) == text.translate(table)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="好的中文ab1 +%$¥，。·*😀\u200b\ue000-_~", max_size=30) | st.text(max_size=30))
+def test_texts_the_noise_search_skips_have_no_noise(text):
+    """The characters that can begin noise (normalize._noise_candidates) spare the noise pattern only texts it
+    would find nothing in: the compact view is the one the pattern gives."""
+    from contentguard.engine.normalize import _NOISE_CANDIDATES, _noise_candidates
+
+    candidates = _noise_candidates(_NORMALIZATION)
+    assert candidates is not None and _NOISE_CANDIDATES[(_NORMALIZATION.noise, _NORMALIZATION.noise_between_cjk)]
+    normalized = _norm(text)
+    assert normalized.compact == _NORMALIZATION.noise_regex.sub("", normalized.folded)
+    if _NORMALIZATION.noise_regex.search(normalized.folded):
+        assert candidates.search(normalized.folded) or max(normalized.folded) > "\uffff"

@@ -456,7 +456,10 @@ def _coerce(item: Any) -> tuple[Document | None, ReportError | None]:
         if isinstance(item, Document):
             document = item
         elif isinstance(item, str):
-            document = Document(body=item)
+            if has_surrogates(item):
+                return None, ReportError(code="invalid-text", message="record None: the body holds unpaired "
+                                                                      "surrogate characters (text decoded wrongly?)")
+            return Document(body=item), None  # a body alone: no labels or other fields to look at
         elif isinstance(item, Mapping):
             document = Document.model_validate(dict(item))
         elif item is None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import contentguard
 from contentguard.engine.lazyregex import LazyPattern
-from contentguard.engine.literals import minimum_length, repeat_gate, required_literals
+from contentguard.engine.literals import minimum_length, repeat_gate, required_literals, untimed_length
 from contentguard.engine.match import _repeats
 from contentguard.engine.tokenize import WordSegmenter, shared_tokenizer
 
@@ -64,6 +64,32 @@ def test_patterns_behind_the_new_gates_still_report():
     for rule_id, document in cases.items():
         assert rule_id in [f.rule_id for f in guard.check(document).findings]
     assert guard.check({"body": "好物推荐，好物真的值得推荐", "kind": "comment"}).findings == ()
+
+
+def test_untimed_length_bounds_the_worst_case_and_keeps_the_limit_where_it_can_fire():
+    # A pattern of bounded parts searches a 600-character post without a time limit ...
+    assert untimed_length(r"(?:分享|转发)[^，。！？]{0,8}(?:好友|群)") >= 600
+    assert untimed_length(r"\d{11}") >= 10_000
+    # ... one that backtracks without bound keeps the limit but on a few characters; nested repeats and
+    # alternations that overlap grow exponentially and get almost nothing.
+    assert 10 < untimed_length(r".*a.*b") < 100
+    assert untimed_length(r"(a+)+b") <= 4 and untimed_length(r"(a|aa)*b") <= 10
+    # What re cannot read as the regex module does keeps the limit always: fuzzy matching, V1 sets, \\m.
+    for pattern in (r"x{e<=1}", r"(?:foo){i<=1,d<=1}", r"(?V1)[[a-z]--[aeiou]]", r"\m\w+\M", r"(?R)?x"):
+        assert untimed_length(pattern) == 0, pattern
+    # The bound is a real worst case: a text just past it that does backtrack still fits the limit's budget.
+    pattern = r"(?:x|a)[^,]{0,10}?(?:a|aa)[^,]{0,12}?(?:a|aa)[^,]{0,8}?b"
+    assert 0 < untimed_length(pattern) < 300
+
+
+def test_a_pattern_that_backtracks_without_bound_still_runs_out_of_time():
+    pack = {"pack": "redos", "version": "1", "rules": [{
+        "id": "redos/nested", "kind": "pattern", "category": "quality", "severity": 2, "message": "m",
+        "patterns": [r"(?:a|aa)+(?:a|aa)+c"]}]}
+    guard = contentguard.load(packs=[pack])
+    report = guard.check("a" * 40 + "b")
+    assert [e.code for e in report.errors] == ["pattern-timeout"] and report.decision != "pass"
+    assert guard.check("aaac").findings  # a short text runs without the limit and still matches
 
 
 def _run(code: str, cache: str) -> str:

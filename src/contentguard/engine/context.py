@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import logging
+import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -315,6 +316,10 @@ class _Views(dict):
         return value
 
 
+# Context models loaded in this process, by (name, working folder).
+_MODELS: dict[tuple[str, str], object] = {}
+
+
 class _CompiledFamily:
     def __init__(self, family: Family):
         self.family = family
@@ -381,6 +386,8 @@ class ContextStage:
         Findings of rules that do not judge the document's voice are not findings at all and are in
         neither list; findings the context dropped carry their ``context`` (label, score, reason).
         """
+        if not findings:
+            return [], []
         speaker = document.speaker
         channel = self.channel_of(document)
         advertises = speaker == "public" and any(
@@ -444,9 +451,14 @@ class ContextStage:
         return score, tuple(cue.label for _, cue in fired)
 
     def _model(self):
-        from ..models.context import load_context_model
+        # Found once per process and working folder (a name may be a folder there), not looked up per hit.
+        key = (self.settings.model.name, os.getcwd())
+        model = _MODELS.get(key)
+        if model is None:
+            from ..models.context import load_context_model
 
-        return load_context_model(self.settings.model.name)
+            model = _MODELS[key] = load_context_model(key[0])
+        return model
 
     def _judge(self, compiled: _CompiledFamily, text: str, finding: Finding, breaks: _Breaks | None = None,
                said: _Said = (None, None, None)) -> tuple[FindingContext, float, float]:

@@ -229,3 +229,103 @@ def repeat_gate(pattern: str) -> tuple[int, int] | None:
             if best is None or gate[1] > best[1]:
                 best = gate
     return best
+
+
+# ---- how long a pattern may search without a time limit -------------------------------------------------
+# The regex module's time limit reads the process clock (a system call of a few microseconds) around every
+# search: more than the search itself costs on a short text. A search whose worst case is small needs no
+# limit. The bound below counts the steps a backtracking matcher can take at most — every way each part of
+# the pattern can match, tried at every start — and a search runs without a limit only when that bound, for
+# the text's length, stays under _UNTIMED_STEPS: a hundredth or less of the shortest time limit a ruleset
+# sets (0.25 s), so a limit could never have fired. What the analysis cannot read (syntax only the regex
+# module knows, fuzzy matching, recursion) always runs with the limit.
+_UNTIMED_STEPS = 200_000
+_LONGEST_UNTIMED = 1 << 20
+_SATURATED = 1 << 62
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
+_POSSESSIVE = getattr(sre_constants, "POSSESSIVE_REPEAT", None)
+_ATOMIC = getattr(sre_constants, "ATOMIC_GROUP", None)
+_ONE_CHARACTER = (sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.ANY, sre_constants.IN,
+                  sre_constants.CATEGORY, sre_constants.AT)
+# Escapes that take braces, and every brace pair that is a counted repeat ({3}, {1,}, {,8}, {2,5}): any
+# other brace may be the regex module's fuzzy matching ({e<=1}), which re would read as literal text.
+_BRACED_ESCAPE = re.compile(r"\\[NpPxuU]\{[^}]*\}|\\.", re.DOTALL)
+_COUNTED = re.compile(r"\{\s*\d*\s*(?:,\s*\d*\s*)?\}")
+
+
+def _saturating(value: int) -> int:
+    return value if value < _SATURATED else _SATURATED
+
+
+def _steps(items, n: int) -> tuple[int, int]:
+    """(ways a sequence can match from one start, steps to try them all) for a text of ``n`` characters."""
+    ways, steps = 1, 0
+    for op, value in items:
+        item_ways, item_steps = _item_steps(op, value, n)
+        steps = _saturating(steps + ways * item_steps)
+        ways = _saturating(ways * item_ways)
+    return ways, max(steps, 1)
+
+
+def _item_steps(op, value, n: int) -> tuple[int, int]:
+    if op in _ONE_CHARACTER:
+        return 1, 1
+    if op is sre_constants.SUBPATTERN:
+        return _steps(value[-1], n)
+    if op is sre_constants.BRANCH:
+        ways = steps = 0
+        for branch in value[1]:
+            branch_ways, branch_steps = _steps(branch, n)
+            ways, steps = _saturating(ways + branch_ways), _saturating(steps + branch_steps)
+        return ways, steps
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return 1, _steps(value[1], n)[1]  # tried, then done with: one way on
+    if op is _ATOMIC and _ATOMIC is not None:
+        return 1, _steps(value, n)[1]
+    if op is sre_constants.GROUPREF:
+        return 1, n + 1  # compares the group's text, at most the whole text
+    if op is sre_constants.GROUPREF_EXISTS:
+        yes = _steps(value[1], n)
+        no = _steps(value[2], n) if value[2] is not None else (1, 1)
+        return _saturating(yes[0] + no[0]), _saturating(yes[1] + no[1])
+    if op in _REPEATS or (_POSSESSIVE is not None and op is _POSSESSIVE):
+        low, high, body = value
+        most = min(n + 1, high if isinstance(high, int) and high < sre_constants.MAXREPEAT else n + 1)
+        low = min(low, most)
+        body_ways, body_steps = _steps(body, n)
+        if body_ways == 1:
+            ways, steps = most - low + 1, _saturating(body_steps * most + 1)
+        elif most >= 62:
+            return _SATURATED, _SATURATED
+        else:
+            ways = _saturating(body_ways ** most * (most + 1))
+            steps = _saturating(body_steps * most * body_ways ** most + 1)
+        return (1 if op is _POSSESSIVE else ways), steps
+    raise ValueError(f"no step bound for {op}")
+
+
+def untimed_length(pattern: str) -> int:
+    """The longest text ``pattern`` may search without a time limit (0: always with one), see above."""
+    stripped = _BRACED_ESCAPE.sub("", _PROPERTY.sub("", pattern))
+    if "{" in _COUNTED.sub("", stripped):
+        return 0  # a brace that is no counted repeat: perhaps fuzzy matching
+    try:
+        items = _parse(pattern)
+    except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
+        return 0
+
+    def within(n: int) -> bool:
+        try:
+            return (n + 1) * _steps(items, n)[1] <= _UNTIMED_STEPS
+        except (ValueError, TypeError, RecursionError):
+            return False
+
+    if not within(0):
+        return 0
+    low, high = 0, _LONGEST_UNTIMED  # the bound grows with n: the longest n within it, by halving
+    if within(high):
+        return high
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if within(middle) else (low, middle)
+    return low

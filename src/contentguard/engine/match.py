@@ -9,10 +9,11 @@ number of terms. Patterns run with the ``regex`` module under a time limit. Work
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick_rs
@@ -27,8 +28,8 @@ from ..packs.validators import VALIDATORS
 from ..report import Finding, ReportError
 from .compilecache import cached
 from .lazyregex import LazyPattern
-from .literals import minimum_length, repeat_gate, required_literals
-from .normalize import NormalizedText, compact, key_of_compact
+from .literals import minimum_length, repeat_gate, required_literals, untimed_length
+from .normalize import NormalizedText, compact, key_of_compact, warm_noise_candidates
 from .tokenize import WordSegmenter
 from .views import Variant, require_pinyin, term_variants
 
@@ -53,6 +54,8 @@ class CompiledRule:
     pattern_gates: tuple[int | None, ...] = ()
     # Per pattern: (the fewest characters a match has, the repeat it needs as (width, times) or None).
     pattern_checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
+    # Per pattern: the longest text it searches without a time limit (literals.untimed_length).
+    pattern_untimed: tuple[int, ...] = ()
 
     def __getstate__(self):
         return {name: getattr(self, name) for name in self.__slots__ if name not in ("patterns", "validator")}
@@ -70,13 +73,15 @@ class _Cue:
     spec: ContextCue
     pattern: LazyPattern | None  # for pattern cues; term cues come from the automaton
     gate: int | None = None
+    untimed: int = 0  # the longest text the pattern searches without a time limit
 
     def __getstate__(self):
-        return {"spec": self.spec, "gate": self.gate}
+        return {"spec": self.spec, "gate": self.gate, "untimed": self.untimed}
 
     def __setstate__(self, state):
         object.__setattr__(self, "spec", state["spec"])
         object.__setattr__(self, "gate", state["gate"])
+        object.__setattr__(self, "untimed", state["untimed"])
         object.__setattr__(self, "pattern", _compile_cue(state["spec"]))
 
 
@@ -102,6 +107,11 @@ def _analysis(pattern: str) -> tuple[frozenset[str] | None, int, tuple[int, int]
 
     literals, shortest, repeat = cached("pattern-analysis", pattern, compute)
     return (frozenset(literals) if literals else None), shortest, (tuple(repeat) if repeat else None)
+
+
+def _untimed(pattern: str) -> int:
+    """literals.untimed_length of a pattern, cached."""
+    return cached("pattern-untimed", pattern, lambda: untimed_length(pattern))
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +247,8 @@ class Matcher:
 
         def add_cue(spec: ContextCue, rule_index: int, where: str) -> int:
             cue_id = len(cues)
-            cues.append(_Cue(spec, _compile_cue(spec), add_gate(spec.pattern) if spec.pattern else None))
+            cues.append(_Cue(spec, _compile_cue(spec), add_gate(spec.pattern) if spec.pattern else None,
+                             _untimed(spec.pattern) if spec.pattern else 0))
             for word in spec.terms:
                 add_key(word, (_CUE, rule_index, cue_id), where)
             return cue_id
@@ -252,6 +263,7 @@ class Matcher:
                 all_of = ()
                 gates: tuple[int | None, ...] = ()
                 checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
+                untimed: tuple[int, ...] = ()
                 patterns, validator = _compiled_parts(rule)
                 if isinstance(rule, LexiconRule):
                     if not rule.terms:
@@ -275,37 +287,52 @@ class Matcher:
                 elif isinstance(rule, PatternRule):
                     gates = tuple(add_gate(p) for p in rule.patterns)
                     checks = tuple(_analysis(p)[1:] for p in rule.patterns)
+                    untimed = tuple(_untimed(p) for p in rule.patterns)
                 elif isinstance(rule, CombinationRule):
                     all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
                 rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates,
-                                          checks))
+                                          checks, untimed))
         for word in global_allow:
             add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
 
         self.rules: tuple[CompiledRule, ...] = tuple(rules)
-        # Which pattern rules a field needs to try: those with an ungated pattern always, the rest
-        # when one of their gates opens; a combination when every one of its cues may be there.
-        always: list[int] = []
-        by_gate: dict[int, list[int]] = defaultdict(list)
-        combinations: list[tuple[int, frozenset[int], frozenset[int]]] = []
+        # Which patterns a field needs to try: the ungated ones always, the rest when their gate opens;
+        # a combination when every one of its cues may be there, looked at when one of them is (its
+        # first word cue found, else its first cue's gate open, else always).
+        ungated: list[tuple[int, int]] = []
+        by_gate: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        combinations_always: list[tuple[int, frozenset[int], frozenset[int]]] = []
+        combinations_by_cue: dict[int, list[tuple[int, frozenset[int], frozenset[int]]]] = defaultdict(list)
+        combinations_by_gate: dict[int, list[tuple[int, frozenset[int], frozenset[int]]]] = defaultdict(list)
         for compiled in rules:
             if isinstance(compiled.rule, PatternRule):
-                if any(gate is None for gate in compiled.pattern_gates):
-                    always.append(compiled.index)
-                for gate in set(compiled.pattern_gates) - {None}:
-                    by_gate[gate].append(compiled.index)
+                for position, gate in enumerate(compiled.pattern_gates):
+                    (ungated if gate is None else by_gate[gate]).append((compiled.index, position))
             elif isinstance(compiled.rule, CombinationRule):
                 term_cues = frozenset(c for c in compiled.all_of_cues if cues[c].pattern is None)
                 cue_gates = frozenset(cues[c].gate for c in compiled.all_of_cues
                                       if cues[c].pattern is not None and cues[c].gate is not None)
-                combinations.append((compiled.index, term_cues, cue_gates))
-        self._always_rules = tuple(always)
-        self._rules_by_gate = {gate: tuple(indexes) for gate, indexes in by_gate.items()}
-        self._combinations = tuple(combinations)
+                entry = (compiled.index, term_cues, cue_gates)
+                if term_cues:
+                    combinations_by_cue[min(term_cues)].append(entry)
+                elif cue_gates:
+                    combinations_by_gate[min(cue_gates)].append(entry)
+                else:
+                    combinations_always.append(entry)
+        self._ungated_patterns = tuple(ungated)
+        self._patterns_by_gate = {gate: tuple(found) for gate, found in by_gate.items()}
+        self._combinations_always = tuple(combinations_always)
+        self._combinations_by_cue = {cue: tuple(found) for cue, found in combinations_by_cue.items()}
+        self._combinations_by_gate = {gate: tuple(found) for gate, found in combinations_by_gate.items()}
         self._cues: tuple[_Cue, ...] = tuple(cues)
         self._char_gates: tuple[tuple[int, frozenset[str]], ...] = tuple(
             (gate, frozenset(chars)) for gate, chars in char_gates)
         self._char_gate_chars = frozenset("".join(chars for _, chars in char_gates))
+        # Found in a text by a C-level class search for the Basic Multilingual Plane's characters, and by a set
+        # test for the others (emoji) only in a text that has such a character.
+        plane = sorted(c for c in self._char_gate_chars if c <= "\uffff")
+        self._char_gate_search = re.compile("[" + "".join(re.escape(c) for c in plane) + "]") if plane else None
+        self._char_gate_astral = frozenset(c for c in self._char_gate_chars if c > "\uffff")
         gates_by_char: dict[str, list[int]] = defaultdict(list)
         for gate, chars in char_gates:
             for char in chars:
@@ -316,6 +343,7 @@ class Matcher:
             (key, tuple(key_targets)) for key, key_targets in targets.items())
         self._automaton = self._build_automaton()
         self.segmenter = WordSegmenter(segmenter_words)
+        warm_noise_candidates(norm)
 
     def compile_patterns(self) -> None:
         """Compile every pattern now (a warm worker process), not on first use."""
@@ -335,6 +363,7 @@ class Matcher:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._automaton = self._build_automaton()
+        warm_noise_candidates(self.settings.normalization)
 
     def _build_automaton(self) -> ahocorasick_rs.AhoCorasick | None:
         # ahocorasick-rs over pyahocorasick: 4x the search speed on this ruleset's keys
@@ -392,26 +421,28 @@ def _leftmost_longest(candidates: list[_Candidate]) -> list[_Candidate]:
     return chosen
 
 
-@dataclass
 class _FieldScan:
     """The per-field working state of one scan: automaton hits grouped by target."""
 
-    matcher: Matcher
-    name: DocumentField
-    text: NormalizedText
-    scope: str
-    term_hits: dict[int, list[tuple[int, int, str, TermKey]]] = field(default_factory=lambda: defaultdict(list))
-    allow_spans: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
-    _allow_longest: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    cue_hits: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    _token_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
+    __slots__ = ("matcher", "name", "text", "scope", "term_hits", "allow_spans", "_allow_longest", "cue_hits",
+                 "_token_cache", "_term_cues", "_open_gates", "_patterns_to_run")
 
-    def __post_init__(self) -> None:
-        text = self.text
-        term_cues: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    def __init__(self, matcher: Matcher, name: DocumentField, text: NormalizedText, scope: str):
+        self.matcher = matcher
+        self.name = name
+        self.text = text
+        self.scope = scope
+        self.term_hits: dict[int, list[tuple[int, int, str, TermKey]]] = {}
+        self.allow_spans: dict[int, list[tuple[int, int]]] = {}
+        self._allow_longest: dict[int, int] = {}
+        self.cue_hits: dict[int, list[tuple[int, int]]] = {}
+        self._token_cache: dict[tuple, tuple[frozenset[int], frozenset[int]]] = {}
+        # Per pattern rule to try: the positions of its patterns whose gate is open (see rules_that_may_match).
+        self._patterns_to_run: dict[int, list[int]] = {}
+        term_cues: dict[int, list[tuple[int, int]]] = {}
         folded = text.folded
-        automaton = self.matcher._automaton
-        keys = self.matcher._keys
+        automaton = matcher._automaton
+        keys = matcher._keys
         open_gates: set[int] = set()
         matches = automaton.find_matches_as_indexes(text.keyed, overlapping=True) if automaton else ()
         for key_index, c_start, c_end in matches:
@@ -428,31 +459,49 @@ class _FieldScan:
                 elif not whole_word:
                     continue
                 elif kind == _TERM:
-                    self.term_hits[rule_index].append((c_start, c_end, key, payload))
+                    self.term_hits.setdefault(rule_index, []).append((c_start, c_end, key, payload))
                 elif kind == _ALLOW:
-                    self.allow_spans[rule_index].append((f_start, f_end))
-                    if f_end - f_start > self._allow_longest[rule_index]:
+                    self.allow_spans.setdefault(rule_index, []).append((f_start, f_end))
+                    if f_end - f_start > self._allow_longest.get(rule_index, 0):
                         self._allow_longest[rule_index] = f_end - f_start
                 else:
-                    term_cues[payload].append((f_start, f_end))
+                    term_cues.setdefault(payload, []).append((f_start, f_end))
         for spans in self.allow_spans.values():
             spans.sort(key=lambda span: span[1])  # _covered_by_allow_term bisects by end
         self._term_cues = term_cues
-        gates_by_char = self.matcher._gates_by_char
-        for char in self.matcher._char_gate_chars.intersection(text.folded):
+        gates_by_char = matcher._gates_by_char
+        search, astral = matcher._char_gate_search, matcher._char_gate_astral
+        chars = set(search.findall(folded)) if search is not None else set()
+        if astral and folded and max(folded) > "\uffff":
+            chars.update(astral.intersection(folded))
+        for char in chars:
             open_gates.update(gates_by_char[char])
         self._open_gates = open_gates
 
     def rules_that_may_match(self) -> list[CompiledRule]:
         """Lexicon rules with a hit, pattern rules with an open gate, combinations with every cue possible."""
         matcher = self.matcher
+        open_gates = self._open_gates
+        to_run: dict[int, list[int]] = {}
+        for rule_index, position in matcher._ungated_patterns:
+            to_run.setdefault(rule_index, []).append(position)
+        patterns_by_gate = matcher._patterns_by_gate
+        for gate in open_gates:
+            for rule_index, position in patterns_by_gate.get(gate, ()):
+                to_run.setdefault(rule_index, []).append(position)
+        for positions in to_run.values():
+            positions.sort()
+        self._patterns_to_run = to_run
         indexes = set(self.term_hits)
-        indexes.update(matcher._always_rules)
-        for gate in self._open_gates:
-            indexes.update(matcher._rules_by_gate.get(gate, ()))
+        indexes.update(to_run)
         found_cues = self._term_cues.keys()
-        for index, term_cues, cue_gates in matcher._combinations:
-            if term_cues <= found_cues and cue_gates <= self._open_gates:
+        possible = [*matcher._combinations_always]
+        for cue in found_cues:
+            possible.extend(matcher._combinations_by_cue.get(cue, ()))
+        for gate in open_gates:
+            possible.extend(matcher._combinations_by_gate.get(gate, ()))
+        for index, term_cues, cue_gates in possible:
+            if term_cues <= found_cues and cue_gates <= open_gates:
                 indexes.add(index)
         return [matcher.rules[index] for index in sorted(indexes)]
 
@@ -512,14 +561,18 @@ class _FieldScan:
         on_compact = rule.skip_noise
         subject = self.text.compact if on_compact else self.text.folded
         candidates = []
-        for pattern, gate, (shortest, repeat) in zip(compiled.patterns, compiled.pattern_gates,
-                                                     compiled.pattern_checks, strict=True):
-            if gate is not None and gate not in self._open_gates:
-                continue  # none of the strings every match must contain is in the text
-            if len(subject) < shortest or (repeat is not None and not _repeats(subject, *repeat)):
+        length = len(subject)
+        limit = self.matcher.settings.matching.pattern_timeout_seconds
+        patterns, checks, untimed_lengths = compiled.patterns, compiled.pattern_checks, compiled.pattern_untimed
+        for position in self._patterns_to_run.get(compiled.index, ()):  # the patterns whose gate is open
+            pattern, (shortest, repeat), untimed = patterns[position], checks[position], untimed_lengths[position]
+            if length < shortest or (repeat is not None and not _repeats(subject, *repeat)):
                 continue  # too short for any match, or no unit repeated as often as the pattern needs
             try:
-                for match in pattern.finditer(subject, timeout=self.matcher.settings.matching.pattern_timeout_seconds):
+                # No time limit where the pattern's worst case on a text this long is far below it (and no
+                # timeout argument at all: even None costs a microsecond).
+                found = pattern.finditer(subject) if length <= untimed else pattern.finditer(subject, timeout=limit)
+                for match in found:
                     start, end = match.span(rule.group)
                     if start < 0 or end <= start:
                         continue
@@ -624,9 +677,10 @@ class _FieldScan:
             found = sorted(set(self._term_cues.get(cue_id, ())))
         elif cue.gate is None or cue.gate in self._open_gates:
             try:
-                timeout = self.matcher.settings.matching.pattern_timeout_seconds
-                found = [m.span() for m in cue.pattern.finditer(self.text.folded, timeout=timeout)
-                         if m.end() > m.start()]
+                folded = self.text.folded
+                matches = cue.pattern.finditer(folded) if len(folded) <= cue.untimed else \
+                    cue.pattern.finditer(folded, timeout=self.matcher.settings.matching.pattern_timeout_seconds)
+                found = [m.span() for m in matches if m.end() > m.start()]
             except TimeoutError:
                 errors.append(ReportError(code="pattern-timeout", message=f"context pattern {cue.spec.pattern!r} "
                                           f"ran past its time limit on the {self.name}"))

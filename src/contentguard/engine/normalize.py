@@ -23,6 +23,7 @@ common case costs a few C-level passes over the text.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from array import array
@@ -40,7 +41,10 @@ class _FoldTable(dict):
 
     Filling on a miss keeps the table small (only characters ever seen) while every later
     lookup is a C-level dict hit. Racing threads may both fill a key with the same value: harmless.
+    ``overridden`` finds a character folded otherwise than NFKC (None: there is none).
     """
+
+    overridden: re.Pattern | None = None
 
     def __missing__(self, code_point: int) -> str:
         folded = unicodedata.normalize("NFKC", chr(code_point)).casefold()
@@ -58,7 +62,20 @@ def fold_table(overrides: dict[str, str]) -> dict[int, str]:
     table = _FoldTable()
     for character, folded in overrides.items():
         table[ord(character)] = folded
+    table.overridden = re.compile("[" + "".join(re.escape(c) for c in sorted(overrides)) + "]")
     return table
+
+
+def _translate(text: str, table: dict[int, str]) -> str:
+    """``text.translate(table)``, without the per-character lookups when folding would change nothing: a
+    text that is in NFKC as a whole has no character NFKC changes (such a character cannot occur in
+    one), case folding is one character at a time, and the table's own exceptions are searched for.
+    Most texts are such texts, and these C-level tests cost a tenth of the translation."""
+    if type(table) is _FoldTable and unicodedata.is_normalized("NFKC", text) and text.casefold() == text:
+        overridden = table.overridden
+        if overridden is None or overridden.search(text) is None:
+            return text
+    return text.translate(table)
 
 
 class _T2S:
@@ -178,6 +195,55 @@ def _fold_with_map(original: str, table: dict[int, str] = _FOLD_TABLE) -> tuple[
     return "".join(parts), _FoldMap(starts, origins, linear)
 
 
+_NOISE_CANDIDATES: dict[tuple[str, str | None], re.Pattern | None] = {}
+# Syntax with which a pattern may match a character in a text and not alone (a lookbehind, \B): no candidate
+# set then. Anchors and lookaheads that hold alone or at the end of a partial match only widen the set.
+_CONTEXT_SYNTAX = ("(?<", "\\B")
+
+
+def warm_noise_candidates(settings: NormalizationSettings) -> None:
+    """Work out the characters that can begin noise (see _noise_candidates) when the compile cache keeps them
+    for the next process; with the cache off, texts are searched for noise as before (the same views)."""
+    from .compilecache import cache_dir
+
+    if (settings.noise, settings.noise_between_cjk) not in _NOISE_CANDIDATES and cache_dir() is not None:
+        _noise_candidates(settings)
+
+
+def _noise_candidates(settings: NormalizationSettings) -> re.Pattern | None:
+    """A class of every character of the Basic Multilingual Plane that can begin a noise match (one that the
+    ``noise`` or ``noise_between_cjk`` pattern matches on its own, or begins to match), or None when the
+    patterns look at the characters around them. Worked out once per process and pair of patterns
+    (65,536 tests) and kept in the compile cache."""
+    key = (settings.noise, settings.noise_between_cjk)
+    if key in _NOISE_CANDIDATES:
+        return _NOISE_CANDIDATES[key]
+    patterns = [p for p in key if p]
+    candidates = None
+    if not any(syntax in p for p in patterns for syntax in _CONTEXT_SYNTAX):
+        from .compilecache import cached
+
+        def compute() -> list[list[int]]:
+            compiled = [regex.compile(f"(?:{p})", regex.V1) for p in patterns]
+            ranges: list[list[int]] = []
+            for code_point in range(0x10000):
+                if 0xD800 <= code_point <= 0xDFFF:
+                    continue
+                character = chr(code_point)
+                if any(p.match(character, partial=True) is not None for p in compiled):
+                    if ranges and ranges[-1][1] == code_point - 1:
+                        ranges[-1][1] = code_point
+                    else:
+                        ranges.append([code_point, code_point])
+            return ranges
+
+        ranges = cached("noise-candidates", "\0".join(patterns), compute)
+        body = "".join(re.escape(chr(low)) + (f"-{re.escape(chr(high))}" if high > low else "") for low, high in ranges)
+        candidates = re.compile(f"[{body}]") if body else re.compile("(?!)")
+    _NOISE_CANDIDATES[key] = candidates
+    return candidates
+
+
 class NormalizedText:
     """One field of a document in its three views, with exact maps back to the original."""
 
@@ -188,7 +254,7 @@ class NormalizedText:
         self.original = original
         self._settings = settings
         table = settings.fold_table
-        translated = original.translate(table)
+        translated = _translate(original, table)
         folded = _T2S.convert(translated) if len(translated) == len(original) else ""
         self._fold_map: _FoldMap | None = None
         if len(folded) != len(original):
@@ -200,7 +266,12 @@ class NormalizedText:
         block_starts, block_targets = array("q"), array("q")
         position = 0
         compact_length = 0
-        for noise in settings.noise_regex.finditer(folded):
+        # Most texts hold no character that can start noise: a C-level search says so, and the noise
+        # pattern (a class of Unicode properties, a few lookarounds) is not run over them.
+        candidates = _NOISE_CANDIDATES.get((settings.noise, settings.noise_between_cjk))
+        no_noise = candidates is not None and (not folded or max(folded) <= "\uffff") \
+            and candidates.search(folded) is None
+        for noise in () if no_noise else settings.noise_regex.finditer(folded):
             if noise.start() > position:
                 block_starts.append(compact_length)
                 block_targets.append(position)
@@ -218,7 +289,10 @@ class NormalizedText:
     # ---- maps -------------------------------------------------------------------------------
     def compact_to_folded(self, start: int, end: int) -> tuple[int, int]:
         """Folded span of the compact span ``[start, end)``; starts and ends on a real character."""
-        return self._compact_blocks.map(start), self._compact_blocks.map(end - 1) + 1
+        blocks = self._compact_blocks
+        if len(blocks.starts) == 1 and not blocks.targets[0]:
+            return start, end  # no noise anywhere: the compact view is the folded one
+        return blocks.map(start), blocks.map(end - 1) + 1
 
     def folded_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original span of the folded span ``[start, end)`` (``end > start``)."""
@@ -297,7 +371,7 @@ def _keyed(compact_text: str, settings: NormalizationSettings) -> tuple[str, _Bl
 
 def fold(text: str, settings: NormalizationSettings | None = None) -> str:
     """The folded form of a term or context word, as text is folded (no noise removal)."""
-    return _T2S.convert(text.translate(settings.fold_table if settings is not None else _FOLD_TABLE))
+    return _T2S.convert(_translate(text, settings.fold_table if settings is not None else _FOLD_TABLE))
 
 
 def compact(text: str, settings: NormalizationSettings) -> str:
