@@ -176,8 +176,8 @@ def tf_idf(rows: np.ndarray, columns: np.ndarray, n_rows: int, idf: np.ndarray) 
         shape=(n_rows, len(idf)),
     )  # duplicates are summed (exactly: counts of ones) and indices sorted, whatever the input order
     counts.data = (np.log(counts.data) + 1.0) * idf[counts.indices]
-    squared_norms = np.asarray(counts.multiply(counts).sum(axis=1)).ravel()
-    norms = np.sqrt(squared_norms)
+    row_of = np.repeat(np.arange(n_rows), np.diff(counts.indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=counts.data * counts.data, minlength=n_rows))
     norms[norms == 0.0] = 1.0
     counts.data /= np.repeat(norms, np.diff(counts.indptr))
     return counts
