@@ -752,7 +752,7 @@ def write_model_card(
         "",
         "The vocabulary is stored as sorted 64-bit token keys (exact for 1–3 characters, a 64-bit hash beyond),",
         "with the columns in that order: loading is `np.load` and shape checks (0.11–0.14 s measured on a busy",
-        "2-core machine, best of three loads), and a batch's tokens are found with one `np.searchsorted`.",
+        "2-core machine, best of three loads); a batch's tokens are keyed and looked up in one vectorised pass.",
         "",
         f"- trained: {header.trained_at} with scikit-learn {header.sklearn_version}, "
         f"in {training_seconds:.0f} s (wall clock: the four cross-corpus folds and the final fit)",

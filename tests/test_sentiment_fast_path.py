@@ -287,13 +287,15 @@ def test_the_shipped_model_loads_fast() -> None:
     assert best < 0.2
 
 
-def test_batch_keys_are_the_keys_of_every_token_of_every_text(model: SentimentModel) -> None:
+@pytest.mark.parametrize("pre_contrast", [False, True])
+def test_batch_keys_are_the_keys_of_every_token_of_every_text(model: SentimentModel, pre_contrast: bool) -> None:
     """The batch path keys each text's tokens exactly as token_keys keys tokens(): the same multiset per row,
-    vocabulary or not (so it also holds for tokens the shipped vocabulary lacks)."""
-    from contentguard.models.sentiment import token_keys
+    vocabulary or not (so it also holds for tokens the shipped vocabulary lacks, and for other settings)."""
+    from contentguard.models.sentiment import FeatureExtractor, token_keys
 
-    texts = handwritten_texts()
-    extractor = model.feature_extractor
+    texts = handwritten_texts() + ["位置不错，但是早餐太差", "但是", "好但是", "不过不过好", "可惜 可惜了 但是好"]
+    features = FeatureSettings(**{**model.header.features.model_dump(), "pre_contrast_features": pre_contrast})
+    extractor = FeatureExtractor(features, model.feature_extractor.cues)
     keyed = extractor.batch_keys(texts)
     assert keyed is not None
     rows, keys = keyed

@@ -97,6 +97,11 @@ class FeatureSettings(pydantic.BaseModel):
         description="the clause after the text's last contrast cue (但是, 不过…) also gives »-prefixed 1-2-grams "
         "and lexicon tokens, so a mixed review can lean on its final clause as people read it",
     )
+    pre_contrast_features: bool = pydantic.Field(
+        False,
+        description="the text before its last contrast cue also gives «-prefixed 1-2-grams and lexicon tokens, "
+        "so the model can discount what a mixed review concedes before 但是 (needs contrast_features)",
+    )
 
 
 class FeatureCues(pydantic.BaseModel):
@@ -161,6 +166,7 @@ POSITIVE_WORD_TOKEN = "<word+>"
 NEGATIVE_WORD_TOKEN = "<word->"
 NEGATION_MARK = "¬"
 CONTRAST_MARK = "»"
+PRE_CONTRAST_MARK = "«"
 WORD_PREFIX = "w:"
 
 
@@ -286,15 +292,22 @@ class FeatureExtractor:
             last = match
         if last is None:
             return []
+        tokens = self._clause_tokens(text[last.end() :], CONTRAST_MARK)
+        if self.settings.pre_contrast_features:
+            tokens.extend(self._clause_tokens(text[: last.start()], PRE_CONTRAST_MARK))
+        return tokens
+
+    def _clause_tokens(self, clause: str, mark: str) -> list[str]:
+        """``mark``-prefixed 1-2-grams and lexicon tokens of the segments of a clause."""
         tokens: list[str] = []
-        for segment in text[last.end() :].split():
+        for segment in clause.split():
             length = len(segment)
             for n in (1, 2):
-                tokens.extend([CONTRAST_MARK + segment[i : i + n] for i in range(length - n + 1)])
+                tokens.extend([mark + segment[i : i + n] for i in range(length - n + 1)])
             if self._lexicon_pattern is not None:
                 positive_words = self.cues.positive_words
                 tokens.extend(
-                    CONTRAST_MARK + (POSITIVE_WORD_TOKEN if m.group() in positive_words else NEGATIVE_WORD_TOKEN)
+                    mark + (POSITIVE_WORD_TOKEN if m.group() in positive_words else NEGATIVE_WORD_TOKEN)
                     for m in self._lexicon_pattern.finditer(segment)
                 )
         return tokens
@@ -467,34 +480,23 @@ class FeatureExtractor:
                 keys_parts.append(lexicon[positive.astype(np.int64) * 2 + in_scope.astype(np.int64)])
                 rows_parts.append(row_of[starts])
 
-        # Contrast: the clause after each text's last contrast cue gives »-prefixed 1-2-grams and lexicon tokens.
+        # Contrast: the clause after each text's last contrast cue gives »-prefixed 1-2-grams and lexicon tokens
+        # (and, with pre_contrast_features, the text before it «-prefixed ones).
         if self._contrast_pattern is not None:
-            last: dict[int, int] = {}
+            last: dict[int, tuple[int, int]] = {}
             spans = [(m.start(), m.end()) for m in self._contrast_pattern.finditer(joined)]
             if spans:
-                for row, (_, end) in zip(row_of[[start for start, _ in spans]].tolist(), spans, strict=True):
-                    last[row] = end  # later matches overwrite: the last one of each text
+                for row, span in zip(row_of[[start for start, _ in spans]].tolist(), spans, strict=True):
+                    last[row] = span  # later matches overwrite: the last one of each text
                 text_ends = np.append(np.flatnonzero(codes == 10), len(codes))
+                text_starts = np.concatenate([[0], text_ends[:-1] + 1])
                 contrast_rows = list(last)
-                clauses = "\n".join(joined[last[row] : int(text_ends[row])] for row in contrast_rows)
-                clause_codes = _codes(clauses)
-                clause_row_of = np.zeros(len(clause_codes), dtype=np.int64)
-                if len(clause_codes):
-                    clause_row_of[1:] = np.cumsum(clause_codes[:-1] == 10)
                 row_map = np.asarray(contrast_rows, dtype=np.int64)
-                clause_space, _ = _char_classes(clause_codes)
-                rows, keys = _ngram_keys(clause_codes.astype(np.int64) + 1, clause_space, clause_row_of, 2,
-                                         prefix=ord(CONTRAST_MARK) + 1)
-                rows_parts.append(row_map[rows])
-                keys_parts.append(keys)
-                if self._lexicon_literals is not None:
-                    positive_words = cues.positive_words
-                    found = [(start, word in positive_words)
-                             for start, _, word in self._lexicon_literals.find(clauses)]
-                    if found:
-                        positive = np.array([is_positive for _, is_positive in found], dtype=bool)
-                        keys_parts.append(_lexicon_keys()[4 + positive.astype(np.int64)])
-                        rows_parts.append(row_map[clause_row_of[[start for start, _ in found]]])
+                after = [joined[last[row][1] : int(text_ends[row])] for row in contrast_rows]
+                self._clause_keys(after, row_map, CONTRAST_MARK, 4, rows_parts, keys_parts)
+                if self.settings.pre_contrast_features:
+                    before = [joined[int(text_starts[row]) : last[row][0]] for row in contrast_rows]
+                    self._clause_keys(before, row_map, PRE_CONTRAST_MARK, 6, rows_parts, keys_parts)
 
         if named_tokens:
             rows_parts.append(np.asarray(named_rows, dtype=np.int64))
@@ -502,6 +504,26 @@ class FeatureExtractor:
         if not keys_parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(rows_parts), np.concatenate(keys_parts)
+
+    def _clause_keys(self, clauses: list[str], row_map: np.ndarray, mark: str, lexicon_offset: int,
+                     rows_parts: list[np.ndarray], keys_parts: list[np.ndarray]) -> None:
+        """The keys of :meth:`_clause_tokens` for a clause of each text in ``row_map`` (batch path)."""
+        joined = "\n".join(clauses)
+        codes = _codes(joined)
+        row_of = np.zeros(len(codes), dtype=np.int64)
+        if len(codes):
+            row_of[1:] = np.cumsum(codes[:-1] == 10)
+        space, _ = _char_classes(codes)
+        rows, keys = _ngram_keys(codes.astype(np.int64) + 1, space, row_of, 2, prefix=ord(mark) + 1)
+        rows_parts.append(row_map[rows])
+        keys_parts.append(keys)
+        if self._lexicon_literals is not None:
+            positive_words = self.cues.positive_words
+            found = [(start, word in positive_words) for start, _, word in self._lexicon_literals.find(joined)]
+            if found:
+                positive = np.array([is_positive for _, is_positive in found], dtype=bool)
+                keys_parts.append(_lexicon_keys()[lexicon_offset + positive.astype(np.int64)])
+                rows_parts.append(row_map[row_of[[start for start, _ in found]]])
 
     def _strip_markup(self, text: str, row: int, rows: list[int], tokens: list[str]) -> str:
         """The URL, mention and bracket-emoticon steps of :meth:`_text_tokens` on one normalized text: the
@@ -651,10 +673,11 @@ def _ngram_keys(
 
 @functools.cache
 def _lexicon_keys() -> np.ndarray:
-    """Keys of <word->, ¬<word->, <word+>, ¬<word+>, »<word->, »<word+>, in that order."""
+    """Keys of <word->, ¬<word->, <word+>, ¬<word+>, »<word->, »<word+>, «<word->, «<word+>, in that order."""
     return token_keys([
         NEGATIVE_WORD_TOKEN, NEGATION_MARK + NEGATIVE_WORD_TOKEN, POSITIVE_WORD_TOKEN,
         NEGATION_MARK + POSITIVE_WORD_TOKEN, CONTRAST_MARK + NEGATIVE_WORD_TOKEN, CONTRAST_MARK + POSITIVE_WORD_TOKEN,
+        PRE_CONTRAST_MARK + NEGATIVE_WORD_TOKEN, PRE_CONTRAST_MARK + POSITIVE_WORD_TOKEN,
     ])
 
 
