@@ -38,6 +38,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
 from contentguard.models.artifact import MODEL_CARD_FILE_NAME, write_artifact  # noqa: E402  (after the path set-up)
+from contentguard.models.sentiment import token_keys  # noqa: E402
 from contentguard.score import (  # noqa: E402  (after the path set-up for a plain checkout)
     HEADER_FILE_NAME,
     LABELS,
@@ -48,7 +49,6 @@ from contentguard.score import (  # noqa: E402  (after the path set-up for a pla
     SentimentModel,
     encode_vocabulary,
 )
-from contentguard.models.sentiment import token_keys  # noqa: E402
 
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data" / "sentiment"
 DEFAULT_OUT_DIR = REPO_ROOT / "models" / "sentiment"
