@@ -859,7 +859,7 @@ def run_folds(folds: list[Fold], cues: FeatureCues, counts: TokenCounts, setting
     rows, logits, labels, weights = [], [], [], []
     for fold in folds:
         print(f"fold: {fold.name}")
-        model = fit(*fold.train, cues, settings, counts=counts, max_features=MAX_FEATURES, **fit_options)
+        model = fit(*fold.train, cues, settings, counts=counts, **{"max_features": MAX_FEATURES, **fit_options})
         texts = [t for t, _ in fold.held_out]
         gold = [lab for _, lab in fold.held_out]
         fold_logits = model.logits(texts)
@@ -890,7 +890,7 @@ def measure_variant(data_dir: Path, out_dir: Path, variant: str, only: tuple[str
         name, _, value = item.partition("=")
         if name in ("regularization_c", "nb_exponent", "nb_alpha"):
             fit_options[name] = float(value)
-        elif name == "min_df":
+        elif name in ("min_df", "max_features"):
             fit_options[name] = int(value)
         elif name == "weibo_weight":
             weights["weibo"] = float(value)
@@ -918,7 +918,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--variant", default=None, metavar="NAME=VALUE,...",
         help="measure a variant of the recipe on the cross-corpus folds only (nothing is written), e.g. "
-        "'regularization_c=3', 'nb_exponent=0.5', 'min_df=3', 'weibo_weight=4', 'pre_contrast_features=1'",
+        "'regularization_c=3', 'nb_exponent=0.5', 'min_df=3', 'max_features=100000', 'weibo_weight=4', "
+        "'pre_contrast_features=1'",
     )
     parser.add_argument("--folds", default="", help="with --variant: only the folds whose name holds one of "
                         "these comma-separated words (e.g. '酒店,weibo2018'); default all four")

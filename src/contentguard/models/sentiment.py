@@ -34,7 +34,6 @@ from contentguard.models.artifact import (
     shipped_model_dir,
 )
 from contentguard.models.features import (
-    CODE_BITS,
     HASH_MULTIPLIER,
     decode_vocabulary,
     encode_vocabulary,
@@ -682,6 +681,9 @@ def _lexicon_keys() -> np.ndarray:
 
 
 
+_MAX_CODE_POINT = 0x10FFFF
+
+
 class SortedKeys:
     """The vocabulary as sorted int64 token keys: the lookup structure of the sentiment model.
 
@@ -722,7 +724,7 @@ class SortedKeys:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
         characters, slot_keys, slot_columns, shift = self._tables or self._build()
-        single = (keys > 0) & (keys <= len(characters) - 1)
+        single = (keys > 0) & (keys < len(characters))  # the keys the direct table holds, or would hold
         single_positions = np.flatnonzero(single)
         single_columns = characters[keys[single_positions]]
         hit = single_columns >= 0
@@ -747,8 +749,9 @@ class SortedKeys:
         or after it) and ends with an empty slot, as :class:`~contentguard.models.features.NgramTable`."""
         keys = self.keys
         columns = np.arange(len(keys), dtype=np.int64) if self.columns is None else self.columns
-        single = (keys > 0) & (keys < (1 << CODE_BITS))
-        characters = np.full((1 << CODE_BITS) if single.any() else 1, -1, dtype=np.int32)
+        size = _MAX_CODE_POINT + 2  # the key of a character is its code point + 1
+        single = (keys > 0) & (keys < size)
+        characters = np.full(size if single.any() else 1, -1, dtype=np.int32)
         characters[keys[single]] = columns[single]
         other_keys, other_columns = keys[~single], columns[~single]
         bits = max(int(2 * len(other_keys)).bit_length(), 4)  # 2**bits >= 2 x keys slots: at most half full
