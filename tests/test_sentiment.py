@@ -305,3 +305,21 @@ def test_nb_scaled_training_folds_exactly_into_the_stored_coefficients(
     exported = SentimentModel.load(header_path)
     probe = ["不太好吃", "很快，很好", "新版本明天发布", "凉了", "[哈哈]"]
     np.testing.assert_allclose(exported.predict_proba(probe), trained.probabilities(probe), atol=1e-5)
+
+
+def test_check_batch_gives_every_document_the_sentiment_of_its_single_check() -> None:
+    """Sentiment is featurised once per batch (one vectorised pass over the joined texts); a document's scores
+    must not depend on its neighbours: check_batch and check agree exactly, on real-looking mixed input."""
+    import contentguard
+    from contentguard import Document
+
+    bodies = [
+        "位置不错，但是早餐太差", "等了两个小时还没送到[怒]", "订单已发货，请注意查收", "", "   ",
+        "//@某用户:不好用 http://t.cn/A6Pw9VWQ", "第一行\n第二行不太满意", "ＡＢＣ全角，还不错！！！！", "e\u0301 好评",
+        "质量并不好，不是很满意😡", "快递什么时候到", "哈哈哈哈哈哈[哈哈]",
+    ]
+    guard = contentguard.load()
+    documents = [Document(id=str(i), body=body, kind="comment") for i, body in enumerate(bodies)]
+    batch = guard.check_batch(documents)
+    for document, report in zip(documents, batch, strict=True):
+        assert report.sentiment == guard.check(document).sentiment, document.body

@@ -280,3 +280,37 @@ def test_the_shipped_model_loads_without_building_its_vocabulary() -> None:
     assert loaded._vocabulary_cache is None
     assert loaded.predict_proba(["物流很快，质量不错"]).shape[0] == 1
     assert loaded._vocabulary_cache is None
+
+
+@pytest.mark.parametrize("pre_contrast", [False, True])
+def test_batch_keys_are_the_keys_of_every_token_of_every_text(model: SentimentModel, pre_contrast: bool) -> None:
+    """The batch path keys each text's tokens exactly as token_keys keys tokens(): the same multiset per row,
+    vocabulary or not (so it also holds for tokens the shipped vocabulary lacks, and for other settings)."""
+    from contentguard.models.sentiment import FeatureExtractor, token_keys
+
+    texts = handwritten_texts() + ["位置不错，但是早餐太差", "但是", "好但是", "不过不过好", "可惜 可惜了 但是好"]
+    features = FeatureSettings(**{**model.header.features.model_dump(), "pre_contrast_features": pre_contrast})
+    extractor = FeatureExtractor(features, model.feature_extractor.cues)
+    keyed = extractor.batch_keys(texts)
+    assert keyed is not None
+    rows, keys = keyed
+    for row, text in enumerate(texts):
+        expected = np.sort(token_keys(extractor.tokens(text)))
+        assert np.array_equal(np.sort(keys[rows == row]), expected), text
+
+
+def test_find_gives_the_hits_of_a_binary_search(model: SentimentModel, texts: list[str]) -> None:
+    """find (a direct table for single characters, a hash table for the rest) against np.searchsorted in the
+    sorted keys, on a real batch plus the keys around the tables' edges (0 is the empty token's key)."""
+    keyed = model.feature_extractor.batch_keys(texts[:3000])
+    assert keyed is not None
+    keys = np.concatenate([keyed[1], np.array([0, 1, -1, 2**21, 2**62], dtype=np.int64)])
+    positions, columns = model.keys.find(keys)
+    order = np.argsort(positions)
+    table = model.keys.keys
+    found = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+    expected_positions = np.flatnonzero(table[found] == keys)
+    assert np.array_equal(positions[order], expected_positions)
+    assert np.array_equal(columns[order], found[expected_positions])  # the stored columns are in key order
+    assert len(expected_positions) > len(keys) // 2
+    assert np.array_equal(model.keys.lookup(keys)[0], expected_positions)

@@ -170,17 +170,22 @@ class NgramTable:
 
 
 def tf_idf(rows: np.ndarray, columns: np.ndarray, n_rows: int, idf: np.ndarray) -> sp.csr_matrix:
-    """TF-IDF rows (sublinear tf, idf, L2 norm) from one (row, column) pair per counted token, in any order."""
-    counts = sp.csr_matrix(
-        (np.ones(len(columns)), (rows, columns)),
-        shape=(n_rows, len(idf)),
-    )  # duplicates are summed (exactly: counts of ones) and indices sorted, whatever the input order
-    counts.data = (np.log(counts.data) + 1.0) * idf[counts.indices]
-    squared_norms = np.asarray(counts.multiply(counts).sum(axis=1)).ravel()
-    norms = np.sqrt(squared_norms)
+    """TF-IDF rows (sublinear tf, idf, L2 norm) from one (row, column) pair per counted token, in any order.
+
+    The pairs are counted by one sort of their row-major cell numbers (np.unique), which also leaves them in
+    CSR order: no sparse-matrix conversion or per-row index sort is needed."""
+    n_columns = len(idf)
+    cells, counts = np.unique(
+        np.asarray(rows, dtype=np.int64) * n_columns + np.asarray(columns, dtype=np.int64), return_counts=True
+    )
+    row_of, indices = np.divmod(cells, n_columns)
+    data = (np.log(counts) + 1.0) * idf[indices]
+    norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=n_rows))
     norms[norms == 0.0] = 1.0
-    counts.data /= np.repeat(norms, np.diff(counts.indptr))
-    return counts
+    data /= norms[row_of]
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of, minlength=n_rows), out=indptr[1:])
+    return sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_columns))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -11,12 +11,14 @@ shared by training and prediction.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import ahocorasick_rs
 import numpy as np
 import pydantic
 import regex
@@ -32,11 +34,10 @@ from contentguard.models.artifact import (
     shipped_model_dir,
 )
 from contentguard.models.features import (
-    MAX_KEYED_NGRAM,
+    HASH_MULTIPLIER,
     decode_vocabulary,
     encode_vocabulary,
     extend_keys,
-    ngram_hits,
     normalize_text,
     tf_idf,
     word_tokenizer,
@@ -94,6 +95,11 @@ class FeatureSettings(pydantic.BaseModel):
         False,
         description="the clause after the text's last contrast cue (但是, 不过…) also gives »-prefixed 1-2-grams "
         "and lexicon tokens, so a mixed review can lean on its final clause as people read it",
+    )
+    pre_contrast_features: bool = pydantic.Field(
+        False,
+        description="the text before its last contrast cue also gives «-prefixed 1-2-grams and lexicon tokens, "
+        "so the model can discount what a mixed review concedes before 但是 (needs contrast_features)",
     )
 
 
@@ -159,7 +165,30 @@ POSITIVE_WORD_TOKEN = "<word+>"
 NEGATIVE_WORD_TOKEN = "<word->"
 NEGATION_MARK = "¬"
 CONTRAST_MARK = "»"
+PRE_CONTRAST_MARK = "«"
 WORD_PREFIX = "w:"
+
+
+class _Literals:
+    """Leftmost-longest, non-overlapping search for a list of literal words: the matches of the regex
+    alternation of the words, longest first (what the per-text path runs), found by an Aho-Corasick
+    automaton over the whole batch; the regex where the automaton cannot take the text (lone surrogates)."""
+
+    __slots__ = ("words", "_automaton", "_pattern")
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted(words, key=lambda word: (-len(word), word))
+        self._automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        self._pattern = re.compile("|".join(re.escape(word) for word in self.words))
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, word) of every match, in order; positions in code points."""
+        try:
+            found = self._automaton.find_matches_as_indexes(text)
+        except UnicodeError:  # a lone surrogate: the automaton takes UTF-8 text only
+            return [(m.start(), m.end(), m.group()) for m in self._pattern.finditer(text)]
+        words = self.words
+        return [(start, end, words[index]) for index, start, end in found]
 
 
 class FeatureExtractor:
@@ -172,7 +201,8 @@ class FeatureExtractor:
     jieba words (``w:`` prefix, ``w:¬`` inside a negation scope).
     """
 
-    __slots__ = ("settings", "cues", "_cue_pattern", "_repeat", "_emoji", "_lexicon_pattern", "_contrast_pattern")
+    __slots__ = ("settings", "cues", "_cue_pattern", "_repeat", "_emoji", "_lexicon_pattern", "_contrast_pattern",
+                 "_cue_literals", "_lexicon_literals", "_emoji_codes", "_emoji_positive_codes")
 
     def __init__(self, settings: FeatureSettings, cues: FeatureCues) -> None:
         self.settings = settings
@@ -189,6 +219,9 @@ class FeatureExtractor:
             if len(cue) == 1 and unicodedata.category(cue) == "So"
         )
         self._emoji = re.compile("[" + "".join(re.escape(cue) for cue in emoji) + "]") if emoji else None
+        self._emoji_codes = np.array([ord(cue) for cue in emoji], dtype=np.uint32)
+        self._emoji_positive_codes = np.array([ord(cue) for cue in emoji if cue in cues.emoticons_positive],
+                                              dtype=np.uint32)
         lexicon = sorted(cues.positive_words | cues.negative_words, key=len, reverse=True)
         self._lexicon_pattern = (
             re.compile("|".join(re.escape(word) for word in lexicon)) if lexicon and settings.lexicon_features else None
@@ -198,6 +231,9 @@ class FeatureExtractor:
             re.compile("|".join(re.escape(cue) for cue in contrasts))
             if contrasts and settings.contrast_features else None
         )
+        # The same searches for the batch path (FeatureExtractor.batch_keys).
+        self._cue_literals = _Literals(alternatives) if alternatives else None
+        self._lexicon_literals = _Literals(lexicon) if self._lexicon_pattern is not None else None
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (FeatureExtractor, (self.settings, self.cues))
@@ -255,15 +291,22 @@ class FeatureExtractor:
             last = match
         if last is None:
             return []
+        tokens = self._clause_tokens(text[last.end() :], CONTRAST_MARK)
+        if self.settings.pre_contrast_features:
+            tokens.extend(self._clause_tokens(text[: last.start()], PRE_CONTRAST_MARK))
+        return tokens
+
+    def _clause_tokens(self, clause: str, mark: str) -> list[str]:
+        """``mark``-prefixed 1-2-grams and lexicon tokens of the segments of a clause."""
         tokens: list[str] = []
-        for segment in text[last.end() :].split():
+        for segment in clause.split():
             length = len(segment)
             for n in (1, 2):
-                tokens.extend([CONTRAST_MARK + segment[i : i + n] for i in range(length - n + 1)])
+                tokens.extend([mark + segment[i : i + n] for i in range(length - n + 1)])
             if self._lexicon_pattern is not None:
                 positive_words = self.cues.positive_words
                 tokens.extend(
-                    CONTRAST_MARK + (POSITIVE_WORD_TOKEN if m.group() in positive_words else NEGATIVE_WORD_TOKEN)
+                    mark + (POSITIVE_WORD_TOKEN if m.group() in positive_words else NEGATIVE_WORD_TOKEN)
                     for m in self._lexicon_pattern.finditer(segment)
                 )
         return tokens
@@ -320,6 +363,188 @@ class FeatureExtractor:
             if limit > end:
                 scopes.append((end, limit))
         return scopes
+
+    # ----------------------------------------------------------------------------------------------
+    # The batch path: every token of a whole batch as integer keys, no token string built
+    # ----------------------------------------------------------------------------------------------
+
+    def batch_keys(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(row, key) of every token :meth:`tokens` gives each text, for a whole batch at once.
+
+        The keys are those of :func:`token_keys`, so ``sorted(zip(rows, keys))`` is the multiset of
+        ``token_keys(tokens(text))`` over the batch. The texts are joined by newlines (a newline inside a
+        text becomes a space: both are whitespace, and whitespace only ever separates segments) and every
+        step runs once over the joined string: normalisation, the URL / mention / emoticon / digit / repeat
+        substitutions and the cue searches (no cue, URL, mention or emoticon can span whitespace, so none
+        spans two texts); character n-grams, negation scopes, contrast clauses and lexicon tokens are then
+        keyed with numpy over the code points. None when the settings ask for jieba words (the per-text
+        path counts those).
+        """
+        if self.settings.word_features:
+            return None
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"sentiment input must be str, got {type(text).__name__}")
+        cues = self.cues
+        n_texts = len(texts)
+        joined = normalize_text("\n".join([text.replace("\n", " ") for text in texts]))
+        rows_parts: list[np.ndarray] = []
+        keys_parts: list[np.ndarray] = []
+        named_rows: list[int] = []  # tokens that are not n-grams of the cleaned text: (row, token string)
+        named_tokens: list[str] = []
+        if "http" in joined or "www." in joined or "@" in joined or "[" in joined:
+            # URLs, mentions and bracket emoticons: text by text, only in the texts that have one.
+            cleaned = joined.split("\n")
+            for row, text in enumerate(cleaned):
+                if "http" in text or "www." in text or "@" in text or "[" in text:
+                    cleaned[row] = self._strip_markup(text, row, named_rows, named_tokens)
+            joined = "\n".join(cleaned)
+        if self._emoji is not None:
+            codes = _codes(joined)
+            at = np.flatnonzero(np.isin(codes, self._emoji_codes))
+            if len(at):
+                positive = np.isin(codes[at], self._emoji_positive_codes)
+                named_rows.extend(_rows_at(joined, at).tolist())
+                named_tokens.extend(EMOTICON_POSITIVE_TOKEN if flag else EMOTICON_NEGATIVE_TOKEN
+                                    for flag in positive.tolist())
+        joined = _DIGIT.sub("0", joined)
+        joined = self._repeat.sub(r"\1" * self.settings.max_char_repeat, joined)
+
+        codes = _codes(joined)
+        if int(np.count_nonzero(codes == 10)) != max(n_texts - 1, 0):  # cannot happen (see above), but checked
+            raise AssertionError("a substitution removed or added a text separator")
+        row_of = np.zeros(len(codes), dtype=np.int64)
+        if len(codes):
+            row_of[1:] = np.cumsum(codes[:-1] == 10)
+        space, boundary = _char_classes(codes)
+        shifted = codes.astype(np.int64) + 1
+
+        # Plain character n-grams of every segment.
+        rows, keys = _ngram_keys(shifted, space, row_of, self.settings.char_ngram_max, prefix=None)
+        rows_parts.append(rows)
+        keys_parts.append(keys)
+
+        # Negation scopes: [end of a negator, up to the window, the next negator or scope break, whitespace,
+        # punctuation or a symbol).
+        negated = np.zeros(len(codes) + 1, dtype=bool)
+        if self.settings.negation_window:
+            cue_matches = self._cue_literals.find(joined) if self._cue_literals is not None else []
+            if cue_matches:
+                negators, breaks = cues.negators, cues.scope_breaks
+                starts = np.array([start for start, _, _ in cue_matches], dtype=np.int64)
+                ends = np.array([end for _, end, _ in cue_matches], dtype=np.int64)
+                is_negator = np.array([cue in negators for _, _, cue in cue_matches], dtype=bool)
+                cuts = is_negator | np.array([cue in breaks for _, _, cue in cue_matches], dtype=bool)
+                # The start of the next cutting match after each match (len(codes) when none).
+                cut_starts = np.where(cuts, starts, len(codes))
+                next_cut = np.minimum.accumulate(cut_starts[::-1])[::-1]
+                next_cut = np.append(next_cut[1:], len(codes))
+                scope_starts = ends[is_negator]
+                limits = np.minimum(scope_starts + self.settings.negation_window, next_cut[is_negator])
+                limits = np.minimum(limits, len(codes))
+                lengths = np.zeros(len(scope_starts), dtype=np.int64)
+                open_ = limits > scope_starts
+                for offset in range(self.settings.negation_window):
+                    position = scope_starts + offset
+                    open_ &= position < limits
+                    open_[open_] &= ~(boundary[position[open_]] | space[position[open_]])
+                    lengths += open_
+                kept = lengths > 0
+                scope_starts, lengths = scope_starts[kept], lengths[kept]
+                if len(scope_starts):
+                    # Every position inside a scope, with its scope's end.
+                    inside = np.repeat(scope_starts, lengths) + (
+                        np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+                    )
+                    scope_ends = np.repeat(scope_starts + lengths, lengths)
+                    negated[inside] = True
+                    for n in range(1, self.settings.negated_ngram_max + 1):
+                        fits = inside + n <= scope_ends
+                        firsts = inside[fits]
+                        key = np.full(len(firsts), ord(NEGATION_MARK) + 1, dtype=np.int64)
+                        for offset in range(n):
+                            key = extend_keys(key, shifted[firsts + offset], offset + 1)
+                        rows_parts.append(row_of[firsts])
+                        keys_parts.append(key)
+
+        # Lexicon tokens: <word+> / <word->, ¬-prefixed inside a negation scope.
+        if self._lexicon_literals is not None:
+            positive_words = cues.positive_words
+            found = [(start, word in positive_words) for start, _, word in self._lexicon_literals.find(joined)]
+            if found:
+                starts = np.array([start for start, _ in found], dtype=np.int64)
+                positive = np.array([is_positive for _, is_positive in found], dtype=bool)
+                in_scope = negated[starts]
+                lexicon = _lexicon_keys()
+                keys_parts.append(lexicon[positive.astype(np.int64) * 2 + in_scope.astype(np.int64)])
+                rows_parts.append(row_of[starts])
+
+        # Contrast: the clause after each text's last contrast cue gives »-prefixed 1-2-grams and lexicon tokens
+        # (and, with pre_contrast_features, the text before it «-prefixed ones).
+        if self._contrast_pattern is not None:
+            last: dict[int, tuple[int, int]] = {}
+            spans = [(m.start(), m.end()) for m in self._contrast_pattern.finditer(joined)]
+            if spans:
+                for row, span in zip(row_of[[start for start, _ in spans]].tolist(), spans, strict=True):
+                    last[row] = span  # later matches overwrite: the last one of each text
+                text_ends = np.append(np.flatnonzero(codes == 10), len(codes))
+                text_starts = np.concatenate([[0], text_ends[:-1] + 1])
+                contrast_rows = list(last)
+                row_map = np.asarray(contrast_rows, dtype=np.int64)
+                after = [joined[last[row][1] : int(text_ends[row])] for row in contrast_rows]
+                self._clause_keys(after, row_map, CONTRAST_MARK, 4, rows_parts, keys_parts)
+                if self.settings.pre_contrast_features:
+                    before = [joined[int(text_starts[row]) : last[row][0]] for row in contrast_rows]
+                    self._clause_keys(before, row_map, PRE_CONTRAST_MARK, 6, rows_parts, keys_parts)
+
+        if named_tokens:
+            rows_parts.append(np.asarray(named_rows, dtype=np.int64))
+            keys_parts.append(token_keys(named_tokens))
+        if not keys_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(rows_parts), np.concatenate(keys_parts)
+
+    def _clause_keys(self, clauses: list[str], row_map: np.ndarray, mark: str, lexicon_offset: int,
+                     rows_parts: list[np.ndarray], keys_parts: list[np.ndarray]) -> None:
+        """The keys of :meth:`_clause_tokens` for a clause of each text in ``row_map`` (batch path)."""
+        joined = "\n".join(clauses)
+        codes = _codes(joined)
+        row_of = np.zeros(len(codes), dtype=np.int64)
+        if len(codes):
+            row_of[1:] = np.cumsum(codes[:-1] == 10)
+        space, _ = _char_classes(codes)
+        rows, keys = _ngram_keys(codes.astype(np.int64) + 1, space, row_of, 2, prefix=ord(mark) + 1)
+        rows_parts.append(row_map[rows])
+        keys_parts.append(keys)
+        if self._lexicon_literals is not None:
+            positive_words = self.cues.positive_words
+            found = [(start, word in positive_words) for start, _, word in self._lexicon_literals.find(joined)]
+            if found:
+                positive = np.array([is_positive for _, is_positive in found], dtype=bool)
+                keys_parts.append(_lexicon_keys()[lexicon_offset + positive.astype(np.int64)])
+                rows_parts.append(row_map[row_of[[start for start, _ in found]]])
+
+    def _strip_markup(self, text: str, row: int, rows: list[int], tokens: list[str]) -> str:
+        """The URL, mention and bracket-emoticon steps of :meth:`_text_tokens` on one normalized text: the
+        text without them, their tokens appended to ``tokens`` (with ``row`` to ``rows``)."""
+        cues = self.cues
+        found: list[str] = []
+        if "http" in text or "www." in text:
+            text, n_urls = _URL.subn(" ", text)
+            found.extend([URL_TOKEN] * n_urls)
+        if "@" in text:
+            text = _MENTION.sub(" ", text)
+        if "[" in text:
+            for name in _BRACKET_EMOTICON.findall(text):
+                found.append(f"[{name}]")
+                if name in cues.emoticons_positive:
+                    found.append(EMOTICON_POSITIVE_TOKEN)
+                elif name in cues.emoticons_negative:
+                    found.append(EMOTICON_NEGATIVE_TOKEN)
+            text = _BRACKET_EMOTICON.sub(" ", text)
+        tokens.extend(found)
+        rows.extend([row] * len(found))
+        return text
 
     @staticmethod
     def _words(segment: str, negated: list[tuple[int, int]]) -> Iterable[str]:
@@ -389,17 +614,88 @@ def token_keys(tokens: Sequence[str]) -> np.ndarray:
     return keys
 
 
+# --------------------------------------------------------------------------------------------------
+# Helpers of the batch path (FeatureExtractor.batch_keys)
+# --------------------------------------------------------------------------------------------------
+
+
+def _codes(text: str) -> np.ndarray:
+    """The code points of a text (lone surrogates included) as uint32."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _rows_at(text: str, positions: Sequence[int]) -> np.ndarray:
+    """The text (row) of each position of a newline-joined batch: the number of newlines before it."""
+    newlines = np.flatnonzero(_codes(text) == 10)
+    return np.searchsorted(newlines, np.asarray(positions, dtype=np.int64))
+
+
+# Per code point, filled on first sight: known, whitespace (str.isspace: what separates segments) and
+# scope boundary (_SCOPE_BOUNDARY: whitespace, punctuation, symbols). Filling races are benign: every
+# thread writes the same values, and ``known`` is set last.
+_CLASS_KNOWN = np.zeros(0x110000, dtype=bool)
+_CLASS_SPACE = np.zeros(0x110000, dtype=bool)
+_CLASS_BOUNDARY = np.zeros(0x110000, dtype=bool)
+
+
+def _char_classes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(whitespace, negation-scope boundary) for each code point, as boolean arrays."""
+    unknown = codes[~_CLASS_KNOWN[codes]]
+    if len(unknown):
+        fresh = np.unique(unknown).tolist()
+        characters = [chr(code) for code in fresh]
+        _CLASS_SPACE[fresh] = [character.isspace() for character in characters]
+        _CLASS_BOUNDARY[fresh] = [_SCOPE_BOUNDARY.match(character) is not None for character in characters]
+        _CLASS_KNOWN[fresh] = True
+    return _CLASS_SPACE[codes], _CLASS_BOUNDARY[codes]
+
+
+def _ngram_keys(
+    shifted: np.ndarray, space: np.ndarray, row_of: np.ndarray, n_max: int, prefix: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, key) of every 1..n_max-gram of non-whitespace characters (code points + 1 in ``shifted``),
+    as :func:`token_keys` keys the n-gram string, or the string with ``prefix`` (a code point + 1) before it."""
+    rows_by_n, keys_by_n = [], []
+    valid = ~space
+    start = 0 if prefix is None else 1
+    key = shifted if prefix is None else extend_keys(np.full(len(shifted), prefix, dtype=np.int64), shifted, 1)
+    for n in range(1, n_max + 1):
+        if n > 1:  # extend every (n-1)-gram by the next character
+            key = extend_keys(key[:-1], shifted[n - 1 :], n - 1 + start)
+            valid = valid[:-1] & ~space[n - 1 :]
+        keys_by_n.append(key[valid])
+        rows_by_n.append(row_of[: len(valid)][valid])
+    if not keys_by_n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(rows_by_n), np.concatenate(keys_by_n)
+
+
+@functools.cache
+def _lexicon_keys() -> np.ndarray:
+    """Keys of <word->, ¬<word->, <word+>, ¬<word+>, »<word->, »<word+>, «<word->, «<word+>, in that order."""
+    return token_keys([
+        NEGATIVE_WORD_TOKEN, NEGATION_MARK + NEGATIVE_WORD_TOKEN, POSITIVE_WORD_TOKEN,
+        NEGATION_MARK + POSITIVE_WORD_TOKEN, CONTRAST_MARK + NEGATIVE_WORD_TOKEN, CONTRAST_MARK + POSITIVE_WORD_TOKEN,
+        PRE_CONTRAST_MARK + NEGATIVE_WORD_TOKEN, PRE_CONTRAST_MARK + POSITIVE_WORD_TOKEN,
+    ])
+
+
+
+_MAX_CODE_POINT = 0x10FFFF
+
+
 class SortedKeys:
     """The vocabulary as sorted int64 token keys: the lookup structure of the sentiment model.
 
     In a stored model the columns are in key order, so the column of a token is the position of its key
     and loading is ``np.load`` only (no dict, no hash table built); a model built from a token -> column
-    dict keeps its columns, given in key order as ``columns``. A batch of keys is looked up with one
-    ``np.searchsorted``. Same interface as :class:`~contentguard.models.features.NgramTable` for
-    :func:`ngram_hits`.
+    dict keeps its columns, given in key order as ``columns``. A batch of keys is found with :meth:`find`:
+    single characters (keys below 2**21) in a direct table of every code point, the rest in an
+    open-addressing hash table; both are built on the first :meth:`find` (a few hundredths of a second),
+    not at load. :meth:`lookup` gives the same hits in the order of ``keys``.
     """
 
-    __slots__ = ("keys", "columns")
+    __slots__ = ("keys", "columns", "_tables")
 
     def __init__(self, keys: np.ndarray, columns: np.ndarray | None = None) -> None:
         keys = np.ascontiguousarray(keys, dtype=np.int64)
@@ -413,18 +709,68 @@ class SortedKeys:
         keys.flags.writeable = False
         self.keys = keys
         self.columns = columns
+        self._tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.uint64] | None = None
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(positions in ``keys`` that are in the vocabulary, their columns)."""
-        table = self.keys
-        if not len(table) or not len(keys):
+        """(positions in ``keys`` that are in the vocabulary, ascending, and their columns)."""
+        positions, columns = self.find(keys)
+        order = np.argsort(positions, kind="stable")
+        return positions[order], columns[order]
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in ``keys`` that are in the vocabulary, in no particular order, and their columns)."""
+        keys = np.asarray(keys, dtype=np.int64)
+        if not len(self.keys) or not len(keys):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
-        found = np.searchsorted(table, keys)
-        np.minimum(found, len(table) - 1, out=found)
-        positions = np.flatnonzero(table[found] == keys)
-        found = found[positions]
-        return positions, found if self.columns is None else self.columns[found]
+        characters, slot_keys, slot_columns, shift = self._tables or self._build()
+        single = (keys > 0) & (keys < len(characters))  # the keys the direct table holds, or would hold
+        single_positions = np.flatnonzero(single)
+        single_columns = characters[keys[single_positions]]
+        hit = single_columns >= 0
+        found_positions = [single_positions[hit]]
+        found_columns = [single_columns[hit].astype(np.int64)]
+        pending = np.flatnonzero(~single & (keys != 0))  # 0: the empty token's key, and an empty slot's
+        probe = keys[pending]
+        slot = ((probe.view(np.uint64) * HASH_MULTIPLIER) >> shift).astype(np.int64)
+        while pending.size:  # linear probing; every probe sequence ends at an empty slot (key 0)
+            at = slot_keys[slot]
+            match = at == probe
+            found_positions.append(pending[match])
+            found_columns.append(slot_columns[slot[match]])
+            go_on = ~match & (at != 0)
+            pending, probe, slot = pending[go_on], probe[go_on], slot[go_on] + 1
+        return np.concatenate(found_positions), np.concatenate(found_columns)
+
+    def _build(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.uint64]:
+        """The direct table of single characters and the hash table of the other keys (see the class).
+
+        The hash table is built without wrap-around (keys sorted by home slot, each in the first free slot at
+        or after it) and ends with an empty slot, as :class:`~contentguard.models.features.NgramTable`."""
+        keys = self.keys
+        columns = np.arange(len(keys), dtype=np.int64) if self.columns is None else self.columns
+        size = _MAX_CODE_POINT + 2  # the key of a character is its code point + 1
+        single = (keys > 0) & (keys < size)
+        characters = np.full(size if single.any() else 1, -1, dtype=np.int32)
+        characters[keys[single]] = columns[single]
+        other_keys, other_columns = keys[~single], columns[~single]
+        bits = max(int(2 * len(other_keys)).bit_length(), 4)  # 2**bits >= 2 x keys slots: at most half full
+        shift = np.uint64(64 - bits)
+        home = ((other_keys.view(np.uint64) * HASH_MULTIPLIER) >> shift).astype(np.int64)
+        order = np.argsort(home, kind="stable")
+        home, other_keys, other_columns = home[order], other_keys[order], other_columns[order]
+        steps = np.arange(len(other_keys), dtype=np.int64)
+        slot = np.maximum.accumulate(home - steps) + steps if len(other_keys) else home
+        size = max(1 << bits, int(slot[-1]) + 1 if len(other_keys) else 0) + 1
+        slot_keys = np.zeros(size, dtype=np.int64)
+        slot_columns = np.zeros(size, dtype=np.int64)
+        slot_keys[slot] = other_keys
+        slot_columns[slot] = other_columns
+        for array in (characters, slot_keys, slot_columns):
+            array.flags.writeable = False
+        tables = (characters, slot_keys, slot_columns, shift)
+        self._tables = tables  # racing threads build equal tables: harmless
+        return tables
 
 
 class SentimentModel(ShippedModel):
@@ -588,36 +934,19 @@ class SentimentModel(ShippedModel):
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """TF-IDF rows (sublinear tf, smoothed idf, L2 norm), the same as the training vectorizer.
 
-        Counts the tokens of :meth:`FeatureExtractor.tokens` without building most of them: the plain
-        character n-grams of the whole batch are encoded as integer keys and looked up in one vectorized
-        pass; the other tokens (negated n-grams, emoticons, cue tokens…) of the whole batch are keyed by
-        :func:`token_keys` and looked up in one more pass. The result is identical to
-        :meth:`_transform_reference`, which counts ``tokens()`` one by one through the vocabulary dict.
+        One pass per batch, no token string built: :meth:`FeatureExtractor.batch_keys` keys every token of
+        every text with numpy over the joined batch, :meth:`SortedKeys.find` looks them all up at once. The
+        result is identical to :meth:`_transform_reference`, which counts ``tokens()`` one by one through
+        the vocabulary dict, and does not depend on how texts are batched.
         """
         if isinstance(texts, str):
             raise TypeError("predict takes a sequence of texts; use predict_one for a single text")
-        n_max = self.header.features.char_ngram_max
-        if n_max > MAX_KEYED_NGRAM:  # plain n-grams of 4+ characters are hashed differently by ngram_hits
+        keyed = self._extractor.batch_keys(texts)
+        if keyed is None:  # jieba word features: counted text by text
             return self._transform_reference(texts)
-        text_tokens = self._extractor._text_tokens
-        segment_tokens = self._extractor._segment_tokens
-        other: list[str] = []  # the tokens that are not plain character n-grams, whole batch
-        row_lengths: list[int] = []
-        cleaned: list[str] = []  # per text: its segments joined by single spaces
-        for text in texts:
-            tokens, text = text_tokens(text)
-            segments = text.split()
-            for segment in segments:
-                tokens.extend(segment_tokens(segment))
-            other.extend(tokens)
-            row_lengths.append(len(tokens))
-            cleaned.append(" ".join(segments))
-        n_rows = len(row_lengths)
-        table = self._keys
-        positions, columns = table.lookup(token_keys(other))
-        rows = np.repeat(np.arange(n_rows), row_lengths)[positions]
-        ngram_rows, ngram_columns = ngram_hits(cleaned, table, n_max)  # type: ignore[arg-type]
-        return self._tf_idf(np.concatenate([rows, ngram_rows]), np.concatenate([columns, ngram_columns]), n_rows)
+        rows, keys = keyed
+        positions, columns = self._keys.find(keys)
+        return self._tf_idf(rows[positions], columns, len(texts))
 
     def _transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
         """:meth:`transform` the plain way: every token of ``FeatureExtractor.tokens`` through the dict.
