@@ -102,7 +102,9 @@ def test_segmenter_over_the_shared_dictionary_segments_like_a_private_copy():
     for text in texts:
         assert segmenter.tokens(text) == private.lcut(text, HMM=False)
     shared = shared_tokenizer()
-    assert "全网最低价" not in shared.FREQ  # the shared dictionary is not changed by the segmenter's words
+    # the shared dictionary is not changed by the segmenter's words
+    assert "全网最低价" not in shared.dictionary and not shared.added
+    assert shared.lcut("本品是全网最低价的产品") == jieba.Tokenizer().lcut("本品是全网最低价的产品", HMM=False)
 
 
 def test_lazy_patterns_compile_on_first_use_and_pickle_as_text():

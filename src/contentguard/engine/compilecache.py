@@ -26,7 +26,8 @@ from typing import Any
 _FORMAT = 1
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The code whose results are kept: a change to any of these files starts a new cache file.
-_CODE = ("engine/compilecache.py", "literals.py", "limits.py", "packs.py", "normalize.py", "engine/views.py")
+_CODE = ("engine/compilecache.py", "literals.py", "limits.py", "packs.py", "normalize.py", "engine/views.py",
+         "tokenize.py")
 
 
 def cache_dir() -> Path | None:
