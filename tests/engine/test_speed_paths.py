@@ -114,3 +114,56 @@ def test_lazy_patterns_compile_on_first_use_and_pickle_as_text():
     assert copy._compiled is None and copy.pattern == lazy.pattern
     assert [m.group("n") for m in copy.finditer("价格199元，运费10元")] == ["199", "10"]
     assert copy.groupindex == {"n": 1}
+
+
+def _devset_texts() -> list[str]:
+    path = Path(__file__).resolve().parents[1] / "data" / "devset.jsonl"
+    texts = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        texts += [record[key] for key in ("title", "body") if record.get(key)]
+    return texts + ["iPhone15Pro 最新款 3.14% c++ a_b  \r\n 第1名", "ａｂｃ１２３", "", " "]
+
+
+def test_tokenizer_and_tagger_give_what_jieba_gives_without_hmm():
+    import jieba.posseg
+
+    from contentguard.tokenize import JiebaDictionary, Tokenizer
+
+    reference = jieba.Tokenizer()
+    tagger = jieba.posseg.POSTokenizer(reference)
+    texts = _devset_texts()
+    # both ways of looking words up: bisecting the sorted arrays, then the plain dict
+    dictionary = JiebaDictionary.shared()
+    bisecting = Tokenizer(JiebaDictionary(dictionary.words, dictionary.freqs, dictionary.tag_codes,
+                                          dictionary.tag_names, dictionary.total))
+    for text in texts:
+        expected = reference.lcut(text, HMM=False)
+        assert bisecting.lcut(text) == expected == shared_tokenizer().lcut(text), text
+        assert bisecting.tag(text) == [(p.word, p.flag) for p in tagger.lcut(text, HMM=False)], text
+    assert bisecting.dictionary._dict is None
+    bisecting.dictionary._lookups = 10**9  # past the threshold: the plain dict from now on
+    assert bisecting.dictionary.getter() == bisecting.dictionary._dict.get
+    assert all(bisecting.tag(text) == shared_tokenizer().tag(text) for text in texts[:50])
+    try:
+        shared_tokenizer().lcut("文本", HMM=True)
+    except ValueError as error:
+        assert "HMM" in str(error)
+    else:
+        raise AssertionError("HMM=True must be refused, not ignored")
+
+
+def test_jieba_dictionary_is_stored_as_npz_and_a_broken_file_is_rebuilt(tmp_path):
+    code = ("from contentguard.tokenize import shared_tokenizer\n"
+            "print(shared_tokenizer().tag('这家店的保温杯行业第一'))\n")
+    cold = _run(code, str(tmp_path / "cache"))
+    files = list((tmp_path / "cache").glob("jieba-*.npz"))
+    assert len(files) == 1
+    import numpy as np
+
+    with np.load(files[0], allow_pickle=False) as stored:  # plain arrays: loads without pickle
+        assert {"words", "freqs", "tags", "tag_names", "total"} <= set(stored.files)
+    assert _run(code, str(tmp_path / "cache")) == cold == _run(code, "off")
+    files[0].write_bytes(b"not an npz")
+    assert _run(code, str(tmp_path / "cache")) == cold
+    assert "('保温杯', 'nz')" in cold and "('第一', 'm')" in cold
