@@ -259,10 +259,11 @@ class ContextStage:
         if unknown:
             raise ConfigError(f"context settings: model.families names unknown families: {sorted(unknown)}")
         if model is not None and self._model_families:
-            # The model is read on first use; a missing folder is a configuration error now.
-            from ..models.artifact import shipped_model_dir
+            # The model is read on first use; a missing folder is a configuration error now. (The folder as
+            # models.artifact.shipped_model_dir names it, without importing numpy at load.)
+            from ..resources import data_dir
 
-            folder = Path(model.name) if ("/" in model.name or "\\" in model.name) else shipped_model_dir(model.name)
+            folder = Path(model.name) if ("/" in model.name or "\\" in model.name) else data_dir("models") / model.name
             if not folder.exists():
                 raise ConfigError(f"context settings: model.name {model.name!r}: no model folder {folder} "
                                   "(train it with benchmarks/train_context.py, or remove the 'model' section)")
