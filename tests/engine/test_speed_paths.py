@@ -135,14 +135,18 @@ def test_tokenizer_and_tagger_give_what_jieba_gives_without_hmm():
     texts = _devset_texts()
     # both ways of looking words up: bisecting the sorted arrays, then the plain dict
     dictionary = JiebaDictionary.shared()
-    bisecting = Tokenizer(JiebaDictionary(dictionary.words, dictionary.freqs, dictionary.tag_codes,
+    bisecting = Tokenizer(JiebaDictionary(dictionary.blob, dictionary.freqs, dictionary.tag_codes,
                                           dictionary.tag_names, dictionary.total))
+    for text in texts[:10]:
+        expected = reference.lcut(text, HMM=False)
+        assert bisecting.lcut(text) == expected, text
+        assert bisecting.tag(text) == [(p.word, p.flag) for p in tagger.lcut(text, HMM=False)], text
+    assert bisecting.dictionary._dict is None  # still bisecting the stored bytes
     for text in texts:
         expected = reference.lcut(text, HMM=False)
         assert bisecting.lcut(text) == expected == shared_tokenizer().lcut(text), text
         assert bisecting.tag(text) == [(p.word, p.flag) for p in tagger.lcut(text, HMM=False)], text
-    assert bisecting.dictionary._dict is None
-    bisecting.dictionary._lookups = 10**9  # past the threshold: the plain dict from now on
+    assert bisecting.dictionary._dict is not None  # past the threshold: the word list and the plain dict
     assert bisecting.dictionary.getter() == bisecting.dictionary._dict.get
     assert all(bisecting.tag(text) == shared_tokenizer().tag(text) for text in texts[:50])
     try:
