@@ -448,7 +448,7 @@ class WordSegmenter:
                         self._tokenizer = Tokenizer(dictionary)
                     else:
                         # the dictionary's identity and the terms (this module's code is in the cache's name)
-                        key = hashlib.sha256("\n".join([str(dictionary.total), str(len(dictionary.words)),
+                        key = hashlib.sha256("\n".join([str(dictionary.total), str(len(dictionary.freqs)),
                                                          *self._user_words]).encode()).hexdigest()
                         value = compilecache.cached("segmenter-words", key, lambda: self._added(dictionary))
                         compilecache.save()

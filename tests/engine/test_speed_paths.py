@@ -158,8 +158,10 @@ def test_tokenizer_and_tagger_give_what_jieba_gives_without_hmm():
 
 
 def test_jieba_dictionary_is_stored_as_npz_and_a_broken_file_is_rebuilt(tmp_path):
-    code = ("from contentguard.tokenize import shared_tokenizer\n"
-            "print(shared_tokenizer().tag('这家店的保温杯行业第一'))\n")
+    code = ("from contentguard.tokenize import JiebaDictionary, WordSegmenter, shared_tokenizer\n"
+            "print(shared_tokenizer().tag('这家店的保温杯行业第一'))\n"
+            "print(WordSegmenter(['全网最低价', '行业第一']).tokens('本品是全网最低价的产品'))\n"
+            "print('small use, no word list:', JiebaDictionary.shared()._words is None)\n")
     cold = _run(code, str(tmp_path / "cache"))
     files = list((tmp_path / "cache").glob("jieba-*.npz"))
     assert len(files) == 1
@@ -170,4 +172,5 @@ def test_jieba_dictionary_is_stored_as_npz_and_a_broken_file_is_rebuilt(tmp_path
     assert _run(code, str(tmp_path / "cache")) == cold == _run(code, "off")
     files[0].write_bytes(b"not an npz")
     assert _run(code, str(tmp_path / "cache")) == cold
-    assert "('保温杯', 'nz')" in cold and "('第一', 'm')" in cold
+    assert "('保温杯', 'nz')" in cold and "('第一', 'm')" in cold and "'全网最低价'" in cold
+    assert "small use, no word list: True" in cold
