@@ -33,7 +33,6 @@ import re
 import tempfile
 import threading
 import time
-import zipfile
 from array import array
 from collections.abc import Callable, Iterable
 from importlib.util import find_spec
@@ -51,15 +50,24 @@ _FORMAT = 1
 # plain dict (some 0.15 s of CPU and 40 MB): a scan of one file makes a few hundred, a batch of reviews millions.
 _BYTE_LOOKUPS = 5_000
 
-# jieba 0.42.1's block patterns (jieba/__init__.py and jieba/posseg/__init__.py).
-_RE_HAN_DEFAULT = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
-_RE_SKIP_DEFAULT = re.compile("(\r\n|\\s)", re.U)
-_RE_ENG = re.compile("[a-zA-Z0-9]", re.U)
-_RE_HAN_INTERNAL = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
-_RE_SKIP_INTERNAL = re.compile("(\r\n|\\s)")
-_RE_ENG_TAG = re.compile("[a-zA-Z0-9]+")
-_RE_NUM_TAG = re.compile("[\\.0-9]+")
-_RE_ENG1_TAG = re.compile("^[a-zA-Z0-9]$", re.U)
+# jieba 0.42.1's block patterns (jieba/__init__.py and jieba/posseg/__init__.py), compiled on first use.
+_PATTERNS: dict[str, re.Pattern] = {}
+_PATTERN_TEXT = {
+    "han_default": ("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U),
+    "skip_default": ("(\r\n|\\s)", re.U),
+    "eng": ("[a-zA-Z0-9]", re.U),
+    "han_internal": ("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)", 0),
+    "skip_internal": ("(\r\n|\\s)", 0),
+    "eng_tag": ("[a-zA-Z0-9]+", 0),
+    "num_tag": ("[\\.0-9]+", 0),
+    "eng1_tag": ("^[a-zA-Z0-9]$", re.U),
+}
+
+
+def _patterns() -> dict[str, re.Pattern]:
+    if not _PATTERNS:
+        _PATTERNS.update({name: re.compile(text, flags) for name, (text, flags) in _PATTERN_TEXT.items()})
+    return _PATTERNS
 
 
 def jieba_dict_file() -> Path:
@@ -155,6 +163,8 @@ class JiebaDictionary:
 
     @classmethod
     def _load(cls) -> JiebaDictionary:
+        import zipfile
+
         import numpy as np
 
         source = jieba_dict_file()
@@ -309,11 +319,12 @@ class Tokenizer:
 
     def _cut_block(self, sentence: str, get) -> Iterable[str]:
         route = self._route(sentence, get, self.total)
+        eng = _patterns()["eng"]
         x, n, buf = 0, len(sentence), ""
         while x < n:
             y = route[x][1] + 1
             word = sentence[x:y]
-            if len(word) == 1 and _RE_ENG.match(word):
+            if len(word) == 1 and eng.match(word):
                 buf += word
             else:
                 if buf:
@@ -326,14 +337,16 @@ class Tokenizer:
 
     def cut(self, sentence: str) -> Iterable[str]:
         get = self._getter()
-        for block in _RE_HAN_DEFAULT.split(sentence):
+        patterns = _patterns()
+        han, skip = patterns["han_default"], patterns["skip_default"]
+        for block in han.split(sentence):
             if not block:
                 continue
-            if _RE_HAN_DEFAULT.match(block):
+            if han.match(block):
                 yield from self._cut_block(block, get)
             else:
-                for part in _RE_SKIP_DEFAULT.split(block):
-                    if _RE_SKIP_DEFAULT.match(part):
+                for part in skip.split(block):
+                    if skip.match(part):
                         yield part
                     else:
                         yield from part
@@ -347,15 +360,18 @@ class Tokenizer:
         """(word, tag) pairs as ``jieba.posseg`` gives them without HMM (tags of the base dictionary)."""
         get = self._getter()
         tag_of = self.dictionary.tag
+        patterns = _patterns()
+        han, skip, eng1 = patterns["han_internal"], patterns["skip_internal"], patterns["eng1_tag"]
+        eng_tag, num_tag = patterns["eng_tag"], patterns["num_tag"]
         pairs: list[tuple[str, str]] = []
-        for block in _RE_HAN_INTERNAL.split(sentence):
-            if _RE_HAN_INTERNAL.match(block):
+        for block in han.split(sentence):
+            if han.match(block):
                 route = self._route(block, get, self.total)
                 x, n, buf = 0, len(block), ""
                 while x < n:
                     y = route[x][1] + 1
                     word = block[x:y]
-                    if _RE_ENG1_TAG.match(word):
+                    if eng1.match(word):
                         buf += word
                     else:
                         if buf:
@@ -366,13 +382,13 @@ class Tokenizer:
                 if buf:
                     pairs.append((buf, "eng"))
             else:
-                for part in _RE_SKIP_INTERNAL.split(block):
-                    if _RE_SKIP_INTERNAL.match(part):
+                for part in skip.split(block):
+                    if skip.match(part):
                         pairs.append((part, "x"))
                     else:
-                        eng = _RE_ENG_TAG.match(part)
+                        eng = eng_tag.match(part)
                         for char in part:
-                            pairs.append((char, "m" if _RE_NUM_TAG.match(char) else "eng" if eng else "x"))
+                            pairs.append((char, "m" if num_tag.match(char) else "eng" if eng else "x"))
         return pairs
 
     # jieba.Tokenizer.add_word(word) with suggest_freq(word, tune=False).

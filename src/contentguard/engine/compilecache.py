@@ -84,10 +84,16 @@ class _Store:
             return self._sections
 
     def get(self, section: str, key: str, compute: Callable[[], Any]) -> Any:
-        sections = self._load()
-        values = sections.setdefault(section, {})
-        if key in values:
-            return values[key]
+        sections = self._sections
+        if sections is None:
+            sections = self._load()
+        values = sections.get(section)
+        if values is None:
+            values = sections.setdefault(section, {})
+        else:  # the common case at load: some 10,000 values, each found
+            value = values.get(key, _MISSING)
+            if value is not _MISSING:
+                return value
         value = compute()
         values[key] = value
         self._dirty = True
@@ -113,6 +119,7 @@ class _Store:
                 pass
 
 
+_MISSING = object()
 _STORE = _Store()
 
 
