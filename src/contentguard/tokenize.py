@@ -4,24 +4,31 @@ Segmenting every document would cost more than all other stages together, so the
 asks for the boundaries of a small window around a candidate hit only, and the context stage for the
 tags of a few words around a hit of a family with part-of-speech cues.
 
-Cold start (issue #13). jieba itself rebuilds its prefix dictionary from a marshal file (some 0.8 s
-of CPU), ``jieba.posseg`` imports its HMM tables (0.3 s) and reads ``dict.txt`` again for its word→tag
-table (1.4 s, once per tagger), and adding the ruleset's terms to a tokenizer recomputes their
-frequencies word by word. Here, instead:
+The cutting and the tagging are jieba's own code (jieba 0.42.1, MIT licence; pinned ``>=0.42.1,<0.43`` because
+this module sets the attributes of its objects): ``jieba.Tokenizer.lcut(text, HMM=False)``,
+``jieba.Tokenizer.add_word``, ``jieba.posseg.POSTokenizer.lcut(text, HMM=False)``. What is ours is where
+they read the dictionary from (cold start, issue #13). jieba itself rebuilds its prefix dictionary from a
+marshal file (some 0.8 s of CPU) and reads ``dict.txt`` again for each tagger's word→tag table (1.4 s), and
+adding the ruleset's terms recomputes their frequencies word by word. Here, instead:
 
 - :class:`JiebaDictionary` is jieba's ``dict.txt`` read once per machine into an NPZ file in the compile
   cache's folder (``jieba-<hash>.npz``, keyed by the dictionary file and this module; never pickle or
-  marshal): every key of jieba's prefix table, sorted, with its frequency and its part-of-speech tag.
+  marshal): every key of jieba's prefix table, sorted, with its count and its part-of-speech tag.
   Loading it takes milliseconds. Lookups bisect the stored bytes until a process has made many of them,
   then build the word list and the plain dict jieba uses (once, some 0.15 s), so a one-file scan never pays
   for them.
-- :class:`Tokenizer` is jieba's accurate mode without HMM (``jieba.Tokenizer.lcut(text, HMM=False)``) and
-  :meth:`Tokenizer.tag` is ``jieba.posseg.POSTokenizer.lcut(text, HMM=False)``, the same algorithms over
-  the same numbers (jieba 0.42.1, MIT licence: ``get_DAG``, ``calc``, ``__cut_DAG_NO_HMM`` and the block
-  splitting are re-stated below); the tests compare both with jieba on real text. Neither imports jieba.
-- :class:`WordSegmenter` puts the ruleset's terms over the shared dictionary the way ``add_word`` does;
-  the words it adds (and their prefixes) and the new total are kept in the compile cache, keyed by the
-  dictionary and the terms.
+- :class:`Frequencies` is the mapping a ``jieba.Tokenizer`` gets as its ``FREQ`` (with ``total`` set and
+  ``initialized`` on, so jieba never loads its own): the dictionary's counts, with the words ``add_word``
+  writes kept over them. The shared tokenizer's is read-only, and once the plain dict exists it reads that.
+  ``_Tags`` is the ``word_tag_tab`` of the ``POSTokenizer`` (made without its ``__init__``, which would read
+  ``dict.txt``).
+- :class:`WordSegmenter` adds the ruleset's terms with jieba's ``add_word`` over the shared dictionary; what
+  it writes (the words, their prefixes, the new total) is kept in the compile cache, keyed by the dictionary
+  and the terms, and put back into the mapping directly.
+
+Costs: ``import jieba`` (its HMM tables for ``finalseg``, ``pkg_resources``) is paid by the first cut;
+``import jieba.posseg`` (its HMM tables, and its module-level default tagger, which reads ``dict.txt``) by the
+first tag only.
 """
 
 from __future__ import annotations
@@ -29,14 +36,12 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
-import re
 import tempfile
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from importlib.util import find_spec
-from math import log
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,25 +54,6 @@ _FORMAT = 1
 # Lookups by bisecting the stored bytes (some 10 µs each) before the process builds the word list and jieba's
 # plain dict (some 0.15 s of CPU and 40 MB): a scan of one file makes a few hundred, a batch of reviews millions.
 _BYTE_LOOKUPS = 5_000
-
-# jieba 0.42.1's block patterns (jieba/__init__.py and jieba/posseg/__init__.py), compiled on first use.
-_PATTERNS: dict[str, re.Pattern] = {}
-_PATTERN_TEXT = {
-    "han_default": ("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U),
-    "skip_default": ("(\r\n|\\s)", re.U),
-    "eng": ("[a-zA-Z0-9]", re.U),
-    "han_internal": ("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)", 0),
-    "skip_internal": ("(\r\n|\\s)", 0),
-    "eng_tag": ("[a-zA-Z0-9]+", 0),
-    "num_tag": ("[\\.0-9]+", 0),
-    "eng1_tag": ("^[a-zA-Z0-9]$", re.U),
-}
-
-
-def _patterns() -> dict[str, re.Pattern]:
-    if not _PATTERNS:
-        _PATTERNS.update({name: re.compile(text, flags) for name, (text, flags) in _PATTERN_TEXT.items()})
-    return _PATTERNS
 
 
 def jieba_dict_file() -> Path:
@@ -137,6 +123,7 @@ class JiebaDictionary:
         if not (len(self._ends) == len(freqs) == len(tag_codes)):
             raise ValueError("jieba dictionary arrays of different lengths")
         self._lookups = 0
+        self._last: tuple[str | None, int | None] = (None, None)
         self._words: list[str] | None = None
         self._dict: dict[str, int] | None = None
         self._lock = threading.Lock()
@@ -243,170 +230,171 @@ class JiebaDictionary:
                 high = middle
         return low if low < len(ends) and blob[starts[low]:ends[low]] == key else -1
 
-    def _bisect_get(self, word: str) -> int | None:
-        self._lookups += 1
-        i = self._index(word)
-        return int(self.freqs[i]) if i >= 0 else None
-
-    def getter(self) -> Callable[[str], int | None]:
-        """``FREQ.get`` of jieba's prefix table: bisection at first, the plain dict after many lookups."""
+    def find(self, word: str) -> int | None:
+        """The word's count in jieba's prefix table (0 for a prefix only), ``None`` if it is not a key."""
         table = self._dict
         if table is not None:
-            return table.get
-        if self._lookups >= _BYTE_LOOKUPS:
+            return table.get(word)
+        last = self._last  # jieba asks ``frag in FREQ`` and then ``FREQ[frag]``: one bisection for both
+        if last[0] == word:
+            return last[1]
+        self._lookups += 1
+        if self._lookups > _BYTE_LOOKUPS:
             self._materialize()
-            return self._dict.get
-        return self._bisect_get
+            return self._dict.get(word)
+        i = self._index(word)
+        value = int(self.freqs[i]) if i >= 0 else None
+        self._last = (word, value)
+        return value
 
     def __contains__(self, word: str) -> bool:
         return self._index(word) >= 0
 
-    def tag(self, word: str) -> str:
-        """The word's tag in ``dict.txt`` (jieba's: n, v, a, ns …), or ``x`` as ``jieba.posseg`` gives."""
+    def tag(self, word: str) -> str | None:
+        """The word's tag in ``dict.txt`` (jieba's: n, v, a, ns …), ``None`` if it is not a word there."""
         i = self._index(word)
-        return (self.tag_names[self.tag_codes[i]] or "x") if i >= 0 else "x"
+        return (self.tag_names[self.tag_codes[i]] or None) if i >= 0 else None
+
+
+
+
+class Frequencies(MutableMapping):
+    """jieba's ``Tokenizer.FREQ`` over a :class:`JiebaDictionary`: the dictionary's counts, and over them the
+    words ``add_word`` writes (kept in :attr:`added`, never in the shared dictionary). ``frozen``: no writes.
+
+    jieba reads it with ``frag in FREQ``, ``FREQ[frag]`` and ``FREQ.get(word, default)``."""
+
+    __slots__ = ("dictionary", "added", "frozen", "_find")
+
+    def __init__(self, dictionary: JiebaDictionary, added: dict[str, int] | None = None, frozen: bool = False):
+        self.dictionary = dictionary
+        self.added = dict(added or {})
+        self.frozen = frozen
+        self._find = dictionary.find
+
+    def __contains__(self, word) -> bool:
+        return word in self.added or self._find(word) is not None
+
+    def __getitem__(self, word: str) -> int:
+        value = self.added.get(word)
+        if value is None:
+            value = self._find(word)
+            if value is None:
+                raise KeyError(word)
+        return value
+
+    def get(self, word, default=None):
+        value = self.added.get(word)
+        if value is None:
+            value = self._find(word)
+        return default if value is None else value
+
+    def __setitem__(self, word: str, value: int) -> None:
+        if self.frozen:
+            raise TypeError("the shared jieba tokenizer is read-only: add words to a WordSegmenter's own")
+        self.added[word] = value
+
+    def __delitem__(self, word: str) -> None:
+        raise TypeError("words are not removed from a jieba dictionary here")
+
+    def __len__(self) -> int:
+        return len(self.dictionary.freqs) + sum(1 for word in self.added if word not in self.dictionary)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.dictionary.words
+        yield from (word for word in self.added if word not in self.dictionary)
+
+
+class _Tags(Mapping):
+    """``POSTokenizer.word_tag_tab`` over a :class:`JiebaDictionary`: a word's tag in ``dict.txt``."""
+
+    def __init__(self, dictionary: JiebaDictionary):
+        self.dictionary = dictionary
+
+    def get(self, word, default=None):
+        tag = self.dictionary.tag(word)
+        return default if tag is None else tag
+
+    def __getitem__(self, word: str) -> str:
+        tag = self.dictionary.tag(word)
+        if tag is None:
+            raise KeyError(word)
+        return tag
+
+    def __len__(self) -> int:
+        return int((self.dictionary.tag_codes != 0).sum())
+
+    def __iter__(self) -> Iterator[str]:
+        names = self.dictionary.tag_names
+        return (word for word, code in zip(self.dictionary.words, self.dictionary.tag_codes) if names[code])
 
 
 class Tokenizer:
-    """jieba's accurate mode without HMM over a :class:`JiebaDictionary` (and words added over it).
+    """A ``jieba.Tokenizer`` over a :class:`JiebaDictionary` (and the words added over it), cut without HMM.
 
-    ``lcut(text)`` gives what ``jieba.Tokenizer.lcut(text, HMM=False)`` gives with the same dictionary;
-    ``tag(text)`` the (word, tag) pairs of ``jieba.posseg.POSTokenizer.lcut(text, HMM=False)``.
+    ``lcut(text)`` is jieba's ``lcut(text, HMM=False)``; ``tag(text)`` the (word, tag) pairs of a
+    ``jieba.posseg.POSTokenizer`` over the same tokenizer, ``lcut(text, HMM=False)``; ``add_word(word)``
+    jieba's ``add_word(word)``. The jieba objects are set up here so that jieba never reads its marshal
+    cache or ``dict.txt``: ``FREQ`` is a :class:`Frequencies`, ``total`` the dictionary's (or the cached
+    total after added words), ``initialized`` is set.
     """
 
-    def __init__(self, dictionary: JiebaDictionary, added: dict[str, int] | None = None, total: int | None = None):
+    def __init__(self, dictionary: JiebaDictionary, added: dict[str, int] | None = None, total: int | None = None,
+                 frozen: bool = False):
+        import jieba
+
         self.dictionary = dictionary
-        self.added = dict(added or {})
-        self.total = dictionary.total if total is None else total
+        self.frequencies = Frequencies(dictionary, added, frozen)
+        self.jieba = jieba.Tokenizer()
+        self.jieba.FREQ = self.frequencies
+        self.jieba.total = dictionary.total if total is None else total
+        self.jieba.initialized = True
+        self._tagger = None
+        self._lock = threading.Lock()
 
-    def _getter(self) -> Callable[[str], int | None]:
-        base = self.dictionary.getter()
-        added = self.added
-        if not added:
-            return base
+    @property
+    def added(self) -> dict[str, int]:
+        return self.frequencies.added
 
-        def get(word: str) -> int | None:
-            value = added.get(word)
-            return base(word) if value is None else value
+    @property
+    def total(self) -> int:
+        return self.jieba.total
 
-        return get
-
-    # jieba.Tokenizer.get_DAG and .calc, with FREQ.get as ``get``.
-    @staticmethod
-    def _route(sentence: str, get: Callable[[str], int | None], total: int) -> dict[int, tuple[float, int]]:
-        n = len(sentence)
-        dag: dict[int, list[int]] = {}
-        for k in range(n):
-            ends = []
-            i = k
-            fragment = sentence[k]
-            while i < n:
-                value = get(fragment)
-                if value is None:
-                    break
-                if value:
-                    ends.append(i)
-                i += 1
-                fragment = sentence[k:i + 1]
-            if not ends:
-                ends.append(k)
-            dag[k] = ends
-        route: dict[int, tuple[float, int]] = {n: (0, 0)}
-        logtotal = log(total)
-        for idx in range(n - 1, -1, -1):
-            route[idx] = max((log(get(sentence[idx:x + 1]) or 1) - logtotal + route[x + 1][0], x) for x in dag[idx])
-        return route
-
-    def _cut_block(self, sentence: str, get) -> Iterable[str]:
-        route = self._route(sentence, get, self.total)
-        eng = _patterns()["eng"]
-        x, n, buf = 0, len(sentence), ""
-        while x < n:
-            y = route[x][1] + 1
-            word = sentence[x:y]
-            if len(word) == 1 and eng.match(word):
-                buf += word
-            else:
-                if buf:
-                    yield buf
-                    buf = ""
-                yield word
-            x = y
-        if buf:
-            yield buf
-
-    def cut(self, sentence: str) -> Iterable[str]:
-        get = self._getter()
-        patterns = _patterns()
-        han, skip = patterns["han_default"], patterns["skip_default"]
-        for block in han.split(sentence):
-            if not block:
-                continue
-            if han.match(block):
-                yield from self._cut_block(block, get)
-            else:
-                for part in skip.split(block):
-                    if skip.match(part):
-                        yield part
-                    else:
-                        yield from part
+    def _freq(self) -> None:
+        """A frozen tokenizer over a dictionary that has built its plain dict reads that dict itself."""
+        if self.frequencies.frozen and not self.frequencies.added and self.dictionary._dict is not None:
+            self.jieba.FREQ = self.dictionary._dict
 
     def lcut(self, sentence: str, HMM: bool = False) -> list[str]:  # noqa: N803 - jieba's keyword
         if HMM:
             raise ValueError("contentguard's tokenizer segments without HMM (HMM=False) only")
-        return list(self.cut(sentence))
+        if self.jieba.FREQ is self.frequencies:
+            self._freq()
+        return self.jieba.lcut(sentence, HMM=False)
 
     def tag(self, sentence: str) -> list[tuple[str, str]]:
-        """(word, tag) pairs as ``jieba.posseg`` gives them without HMM (tags of the base dictionary)."""
-        get = self._getter()
-        tag_of = self.dictionary.tag
-        patterns = _patterns()
-        han, skip, eng1 = patterns["han_internal"], patterns["skip_internal"], patterns["eng1_tag"]
-        eng_tag, num_tag = patterns["eng_tag"], patterns["num_tag"]
-        pairs: list[tuple[str, str]] = []
-        for block in han.split(sentence):
-            if han.match(block):
-                route = self._route(block, get, self.total)
-                x, n, buf = 0, len(block), ""
-                while x < n:
-                    y = route[x][1] + 1
-                    word = block[x:y]
-                    if eng1.match(word):
-                        buf += word
-                    else:
-                        if buf:
-                            pairs.append((buf, "eng"))
-                            buf = ""
-                        pairs.append((word, tag_of(word)))
-                    x = y
-                if buf:
-                    pairs.append((buf, "eng"))
-            else:
-                for part in skip.split(block):
-                    if skip.match(part):
-                        pairs.append((part, "x"))
-                    else:
-                        eng = eng_tag.match(part)
-                        for char in part:
-                            pairs.append((char, "m" if num_tag.match(char) else "eng" if eng else "x"))
-        return pairs
+        """(word, tag) pairs as ``jieba.posseg`` gives them without HMM (tags of the base dictionary).
+        The first call imports ``jieba.posseg`` (see the module)."""
+        tagger = self._tagger
+        if tagger is None:
+            with self._lock:
+                if self._tagger is None:
+                    from jieba.posseg import POSTokenizer
 
-    # jieba.Tokenizer.add_word(word) with suggest_freq(word, tune=False).
+                    tagger = POSTokenizer.__new__(POSTokenizer)  # its __init__ would read dict.txt for the tags
+                    tagger.tokenizer = self.jieba
+                    tagger.word_tag_tab = _Tags(self.dictionary)
+                    self._tagger = tagger
+                tagger = self._tagger
+        if self.jieba.FREQ is self.frequencies:
+            self._freq()
+        return [(pair.word, pair.flag) for pair in tagger.lcut(sentence, HMM=False)]
+
     def add_word(self, word: str) -> None:
-        get = self._getter()
-        ftotal = float(self.total)
-        freq = 1
-        for segment in self.cut(word):
-            value = get(segment)
-            freq *= (1 if value is None else value) / ftotal
-        known = get(word)
-        freq = max(int(freq * self.total) + 1, 1 if known is None else known)
-        self.added[word] = freq
-        self.total += freq
-        for end in range(1, len(word)):
-            prefix = word[:end]
-            if get(prefix) is None:
-                self.added[prefix] = 0
+        """jieba's ``add_word(word)`` (its frequency from ``suggest_freq``), written into :attr:`added`."""
+        if self.frequencies.frozen:
+            raise TypeError("the shared jieba tokenizer is read-only: add words to a WordSegmenter's own")
+        self.jieba.add_word(word)
 
 
 _SHARED: Tokenizer | None = None
@@ -415,12 +403,12 @@ _SHARED_LOCK = threading.Lock()
 
 def shared_tokenizer() -> Tokenizer:
     """One plain tokenizer per process over jieba's own dictionary, shared by every stage that reads it
-    as it is (the context stage's tagger, the models' words). Nothing may add words to it."""
+    as it is (the context stage's tagger, the models' words). It refuses added words."""
     global _SHARED
     if _SHARED is None:
         with _SHARED_LOCK:
             if _SHARED is None:
-                _SHARED = Tokenizer(JiebaDictionary.shared())
+                _SHARED = Tokenizer(JiebaDictionary.shared(), frozen=True)
     return _SHARED
 
 
@@ -448,7 +436,7 @@ class WordSegmenter:
         return self._tokenizer is not None
 
     def _added(self, dictionary: JiebaDictionary) -> dict:
-        """The words ``add_word`` puts over the dictionary (and their prefixes) and the new total, as JSON."""
+        """What jieba's ``add_word`` writes for the terms (the words, their prefixes) and the new total."""
         built = Tokenizer(dictionary)
         for word in self._user_words:
             built.add_word(word)
@@ -461,9 +449,10 @@ class WordSegmenter:
                 if self._tokenizer is None:
                     dictionary = JiebaDictionary.shared()
                     if not self._user_words:
-                        self._tokenizer = Tokenizer(dictionary)
+                        self._tokenizer = shared_tokenizer()
                     else:
-                        # the dictionary's identity and the terms (this module's code is in the cache's name)
+                        # the dictionary's identity and the terms (this module's code and jieba's version are
+                        # in the cache's name)
                         key = hashlib.sha256("\n".join([str(dictionary.total), str(len(dictionary.freqs)),
                                                          *self._user_words]).encode()).hexdigest()
                         value = compilecache.cached("segmenter-words", key, lambda: self._added(dictionary))

@@ -101,10 +101,23 @@ def test_segmenter_over_the_shared_dictionary_segments_like_a_private_copy():
     texts = ["本品是全网最低价的产品", "加我微信号领取", "这是最高级别的服务", "欢迎来du场玩", "行业第一的保温杯"]
     for text in texts:
         assert segmenter.tokens(text) == private.lcut(text, HMM=False)
+    # jieba's add_word wrote the terms and their prefixes into the segmenter's own mapping, as it does into
+    # a private copy's FREQ (same counts, same total)
+    built = segmenter._get()
+    assert built.total == private.total
+    assert all(private.FREQ[word] == count for word, count in built.added.items())
+    assert {w for w in private.FREQ if w not in built.dictionary} <= set(built.added)
     shared = shared_tokenizer()
-    # the shared dictionary is not changed by the segmenter's words
+    # the shared dictionary is not changed by the segmenter's words, and refuses words of its own
     assert "全网最低价" not in shared.dictionary and not shared.added
     assert shared.lcut("本品是全网最低价的产品") == jieba.Tokenizer().lcut("本品是全网最低价的产品", HMM=False)
+    try:
+        shared.add_word("全网最低价")
+    except TypeError as error:
+        assert "read-only" in str(error)
+    else:
+        raise AssertionError("the shared tokenizer must refuse added words")
+    assert "全网最低价" not in shared.dictionary and not shared.added
 
 
 def test_lazy_patterns_compile_on_first_use_and_pickle_as_text():
@@ -147,7 +160,10 @@ def test_tokenizer_and_tagger_give_what_jieba_gives_without_hmm():
         assert bisecting.lcut(text) == expected == shared_tokenizer().lcut(text), text
         assert bisecting.tag(text) == [(p.word, p.flag) for p in tagger.lcut(text, HMM=False)], text
     assert bisecting.dictionary._dict is not None  # past the threshold: the word list and the plain dict
-    assert bisecting.dictionary.getter() == bisecting.dictionary._dict.get
+    assert bisecting.jieba.FREQ is not bisecting.dictionary._dict  # an unfrozen tokenizer keeps its mapping
+    shared = shared_tokenizer()
+    if shared.dictionary._dict is not None:  # the frozen shared tokenizer reads the plain dict itself
+        assert shared.jieba.FREQ is shared.dictionary._dict
     assert all(bisecting.tag(text) == shared_tokenizer().tag(text) for text in texts[:50])
     try:
         shared_tokenizer().lcut("文本", HMM=True)

@@ -5,7 +5,7 @@ spellings the obfuscation views derive from a term cost most of ``load()``; none
 anything but its input and the code and libraries that compute it. They are kept in one JSON
 file in the user's cache folder (``$CONTENTGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/contentguard``,
 else ``~/.cache/contentguard``), named by a hash of those versions (contentguard's own analysis code,
-regex, pypinyin), so a change of either starts a new file. JSON, never pickle: a cache file is data
+regex, pypinyin, OpenCC, jieba), so a change of either starts a new file. JSON, never pickle: a cache file is data
 that is read, not code that runs. ``CONTENTGUARD_CACHE_DIR=off`` (or an unwritable folder) turns the
 file off; everything is then worked out in the process, as before. A broken file is ignored.
 """
@@ -71,7 +71,7 @@ class _Store:
                     digest = hashlib.sha256(str(_FORMAT).encode())
                     for name in _CODE:
                         digest.update((_PACKAGE_DIR / name).read_bytes())
-                    for library in ("regex", "pypinyin", "opencc"):
+                    for library in ("regex", "pypinyin", "opencc", "jieba"):
                         digest.update(_library_stamp(library).encode())
                     self._path = folder / f"compiled-{digest.hexdigest()[:20]}.json"
                     try:
