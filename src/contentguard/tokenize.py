@@ -26,21 +26,23 @@ adding the ruleset's terms recomputes their frequencies word by word. Here, inst
   it writes (the words, their prefixes, the new total) is kept in the compile cache, keyed by the dictionary
   and the terms, and put back into the mapping directly.
 
-Costs: ``import jieba`` (its HMM tables for ``finalseg``, ``pkg_resources``) is paid by the first cut;
-``import jieba.posseg`` (its HMM tables, and its module-level default tagger, which reads ``dict.txt``) by the
-first tag only.
+Imports: ``import jieba`` (some 20 ms: its ``finalseg`` HMM tables) happens at the first cut, without
+``pkg_resources`` (``_jieba``); ``import jieba.posseg`` (some 30 ms: its HMM tables) at the first tag only,
+without its module-level default tagger reading ``dict.txt`` (``_posseg``; that tagger gets the cached tags).
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import io
 import os
+import sys
 import tempfile
 import threading
 import time
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -305,28 +307,87 @@ class Frequencies(MutableMapping):
         yield from (word for word in self.added if word not in self.dictionary)
 
 
-class _Tags(Mapping):
-    """``POSTokenizer.word_tag_tab`` over a :class:`JiebaDictionary`: a word's tag in ``dict.txt``."""
+class _Tags(MutableMapping):
+    """``POSTokenizer.word_tag_tab`` over a :class:`JiebaDictionary`: a word's tag in ``dict.txt``, and over
+    them the tags jieba writes (``makesure_userdict_loaded`` updates the table with ``load_userdict``'s)."""
 
     def __init__(self, dictionary: JiebaDictionary):
         self.dictionary = dictionary
+        self.added: dict[str, str] = {}
 
     def get(self, word, default=None):
-        tag = self.dictionary.tag(word)
+        tag = self.added.get(word)
+        if tag is None:
+            tag = self.dictionary.tag(word)
         return default if tag is None else tag
 
+    def __contains__(self, word) -> bool:
+        return self.get(word) is not None
+
     def __getitem__(self, word: str) -> str:
-        tag = self.dictionary.tag(word)
+        tag = self.get(word)
         if tag is None:
             raise KeyError(word)
         return tag
 
+    def __setitem__(self, word: str, tag: str) -> None:
+        self.added[word] = tag
+
+    def __delitem__(self, word: str) -> None:
+        raise TypeError("tags are not removed from a jieba dictionary here")
+
     def __len__(self) -> int:
-        return int((self.dictionary.tag_codes != 0).sum())
+        return sum(1 for _ in self)
 
     def __iter__(self) -> Iterator[str]:
         names = self.dictionary.tag_names
-        return (word for word, code in zip(self.dictionary.words, self.dictionary.tag_codes) if names[code])
+        yield from (word for word, code in zip(self.dictionary.words, self.dictionary.tag_codes, strict=True)
+                    if names[code] and word not in self.added)
+        yield from self.added
+
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def _jieba():
+    """``import jieba``, without ``pkg_resources`` if nothing has imported it yet: ``jieba._compat`` imports it
+    (some 0.12 s) only to open its own data files, and opens the same files with ``open`` without it."""
+    module = sys.modules.get("jieba")
+    if module is not None:
+        return module
+    with _IMPORT_LOCK:
+        hidden = "pkg_resources" not in sys.modules
+        if hidden:
+            sys.modules["pkg_resources"] = None  # import pkg_resources → ImportError, inside this import only
+        try:
+            import jieba
+        finally:
+            if hidden and sys.modules.get("pkg_resources", False) is None:
+                del sys.modules["pkg_resources"]
+    return jieba
+
+
+def _posseg():
+    """``import jieba.posseg``. Its module-level default tagger ``POSTokenizer(jieba.dt)`` reads ``dict.txt``
+    for its word→tag table (some 0.35 s); if this is the first import, it reads an empty file instead and
+    then gets the table from the cached dictionary (the same tags), so that ``jieba.posseg.cut`` still tags
+    as jieba does for anyone else in the process."""
+    module = sys.modules.get("jieba.posseg")
+    if module is not None:
+        return module
+    jieba = _jieba()
+    with _IMPORT_LOCK:
+        first = "jieba.posseg" not in sys.modules
+        if first:
+            jieba.dt.get_dict_file = lambda: io.BytesIO()  # an instance attribute over the method, for the import
+        try:
+            import jieba.posseg as posseg
+        finally:
+            if first:
+                del jieba.dt.get_dict_file
+        if first and not posseg.dt.word_tag_tab:
+            posseg.dt.word_tag_tab = _Tags(JiebaDictionary.shared())
+    return posseg
 
 
 class Tokenizer:
@@ -341,11 +402,9 @@ class Tokenizer:
 
     def __init__(self, dictionary: JiebaDictionary, added: dict[str, int] | None = None, total: int | None = None,
                  frozen: bool = False):
-        import jieba
-
         self.dictionary = dictionary
         self.frequencies = Frequencies(dictionary, added, frozen)
-        self.jieba = jieba.Tokenizer()
+        self.jieba = _jieba().Tokenizer()
         self.jieba.FREQ = self.frequencies
         self.jieba.total = dictionary.total if total is None else total
         self.jieba.initialized = True
@@ -379,7 +438,7 @@ class Tokenizer:
         if tagger is None:
             with self._lock:
                 if self._tagger is None:
-                    from jieba.posseg import POSTokenizer
+                    POSTokenizer = _posseg().POSTokenizer  # noqa: N806 - jieba's class
 
                     tagger = POSTokenizer.__new__(POSTokenizer)  # its __init__ would read dict.txt for the tags
                     tagger.tokenizer = self.jieba

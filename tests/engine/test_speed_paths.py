@@ -190,3 +190,26 @@ def test_jieba_dictionary_is_stored_as_npz_and_a_broken_file_is_rebuilt(tmp_path
     assert _run(code, str(tmp_path / "cache")) == cold
     assert "('保温杯', 'nz')" in cold and "('第一', 'm')" in cold and "'全网最低价'" in cold
     assert "small use, no word list: True" in cold
+
+
+def test_jieba_imports_without_pkg_resources_and_the_global_posseg_tags_as_jieba_does(tmp_path):
+    """The first tag imports jieba.posseg without its default tagger reading dict.txt; that tagger (anyone
+    else's jieba.posseg.cut in the process) still tags as a tagger that read dict.txt, user words included."""
+    code = ("import sys\n"
+            "from contentguard.tokenize import pos_tags\n"
+            "print(pos_tags('这家店的保温杯行业第一'))\n"
+            "print('pkg_resources imported:', 'pkg_resources' in sys.modules)\n"
+            "import jieba, jieba.posseg\n"
+            "jieba.setLogLevel(60)\n"
+            "reference = jieba.posseg.POSTokenizer(jieba.Tokenizer())\n"
+            "texts = ['这家店的保温杯行业第一', '本品是全网最低价的产品，iPhone15Pro 3.14%', '欢迎来du场玩']\n"
+            "same = lambda: all(jieba.posseg.lcut(t, HMM=h) == reference.lcut(t, HMM=h) for t in texts for h in (0, 1))\n"
+            "print('global posseg as jieba:', same())\n"
+            "jieba.add_word('全网最低价', tag='nz'); reference.tokenizer.add_word('全网最低价', tag='nz')\n"
+            "print('with a user word:', same(), ('全网最低价', 'nz') in [tuple(p) for p in jieba.posseg.lcut(texts[1])])\n"
+            "import pkg_resources\n")
+    out = _run(code, str(tmp_path / "cache"))
+    assert "('保温杯', 'nz')" in out
+    assert "pkg_resources imported: False" in out
+    assert "global posseg as jieba: True" in out
+    assert "with a user word: True True" in out
