@@ -72,31 +72,6 @@ def jieba_dict_file() -> Path:
     return path
 
 
-def _read_dict_txt(path: Path) -> tuple[list[str], list[int], list[str], int]:
-    """Parse ``dict.txt`` as jieba does: ``Tokenizer.gen_pfdict`` (frequencies, every prefix at 0 unless a
-    word of its own, the total over every line) and ``POSTokenizer.load_word_tag`` (the last tag of a word)."""
-    freq: dict[str, int] = {}
-    tags: dict[str, str] = {}
-    total = 0
-    with open(path, "rb") as handle:
-        for lineno, raw in enumerate(handle, 1):
-            line = raw.strip().decode("utf-8")
-            if not line:
-                continue
-            try:
-                word, count, tag = line.split(" ")
-                count = int(count)
-            except ValueError:
-                raise RuntimeError(f"invalid jieba dictionary entry in {path} at line {lineno}: {line}") from None
-            freq[word] = count
-            total += count
-            tags[word] = tag
-            for end in range(1, len(word)):
-                freq.setdefault(word[:end], 0)
-    words = sorted(freq)
-    return words, [freq[w] for w in words], [tags.get(w, "") for w in words], total
-
-
 class JiebaDictionary:
     """jieba's prefix table and word→tag table, sorted arrays loaded from an NPZ file (see the module).
 
@@ -175,7 +150,15 @@ class JiebaDictionary:
     def from_dict_txt(cls, path: Path) -> JiebaDictionary:
         import numpy as np
 
-        words, freqs, tags, total = _read_dict_txt(path)
+        # jieba's own readers: Tokenizer.gen_pfdict (counts, every prefix at 0, the total) and
+        # POSTokenizer.load_word_tag (a word's last tag), each closing the file it is given
+        freq, total = _jieba().Tokenizer.gen_pfdict(open(path, "rb"))  # noqa: SIM115 - jieba closes it
+        posseg = _posseg()
+        reader = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+        reader.load_word_tag(open(path, "rb"))  # noqa: SIM115 - jieba closes it
+        words = sorted(freq)
+        tags = [reader.word_tag_tab.get(word, "") for word in words]
+        freqs = [freq[word] for word in words]
         names = sorted(set(tags))  # "" (a prefix only, no tag) sorts first: code 0
         code = {name: index for index, name in enumerate(names)}
         return cls("\n".join(words).encode("utf-8"), np.array(freqs, dtype=np.int64),
@@ -311,9 +294,15 @@ class _Tags(MutableMapping):
     """``POSTokenizer.word_tag_tab`` over a :class:`JiebaDictionary`: a word's tag in ``dict.txt``, and over
     them the tags jieba writes (``makesure_userdict_loaded`` updates the table with ``load_userdict``'s)."""
 
-    def __init__(self, dictionary: JiebaDictionary):
-        self.dictionary = dictionary
+    def __init__(self, dictionary: JiebaDictionary | None = None):
+        self._dictionary = dictionary  # None: the shared one, on first use
         self.added: dict[str, str] = {}
+
+    @property
+    def dictionary(self) -> JiebaDictionary:
+        if self._dictionary is None:
+            self._dictionary = JiebaDictionary.shared()
+        return self._dictionary
 
     def get(self, word, default=None):
         tag = self.added.get(word)
@@ -386,7 +375,7 @@ def _posseg():
             if first:
                 del jieba.dt.get_dict_file
         if first and not posseg.dt.word_tag_tab:
-            posseg.dt.word_tag_tab = _Tags(JiebaDictionary.shared())
+            posseg.dt.word_tag_tab = _Tags()
     return posseg
 
 

@@ -203,10 +203,12 @@ def test_jieba_imports_without_pkg_resources_and_the_global_posseg_tags_as_jieba
             "jieba.setLogLevel(60)\n"
             "reference = jieba.posseg.POSTokenizer(jieba.Tokenizer())\n"
             "texts = ['这家店的保温杯行业第一', '本品是全网最低价的产品，iPhone15Pro 3.14%', '欢迎来du场玩']\n"
-            "same = lambda: all(jieba.posseg.lcut(t, HMM=h) == reference.lcut(t, HMM=h) for t in texts for h in (0, 1))\n"
+            "same = lambda: all(jieba.posseg.lcut(t, HMM=h) == reference.lcut(t, HMM=h)\n"
+            "                   for t in texts for h in (0, 1))\n"
             "print('global posseg as jieba:', same())\n"
             "jieba.add_word('全网最低价', tag='nz'); reference.tokenizer.add_word('全网最低价', tag='nz')\n"
-            "print('with a user word:', same(), ('全网最低价', 'nz') in [tuple(p) for p in jieba.posseg.lcut(texts[1])])\n"
+            "tagged = [tuple(p) for p in jieba.posseg.lcut(texts[1])]\n"
+            "print('with a user word:', same(), ('全网最低价', 'nz') in tagged)\n"
             "import pkg_resources\n")
     out = _run(code, str(tmp_path / "cache"))
     assert "('保温杯', 'nz')" in out
