@@ -127,8 +127,23 @@ def test_segmenter_over_the_shared_dictionary_segments_like_a_private_copy():
     texts = ["本品是全网最低价的产品", "加我微信号领取", "这是最高级别的服务", "欢迎来du场玩", "行业第一的保温杯"]
     for text in texts:
         assert segmenter.tokens(text) == private.lcut(text, HMM=False)
+    # jieba's add_word wrote the terms and their prefixes into the segmenter's own mapping, as it does into
+    # a private copy's FREQ (same counts, same total)
+    built = segmenter._get()
+    assert built.total == private.total
+    assert all(private.FREQ[word] == count for word, count in built.added.items())
+    assert {w for w in private.FREQ if w not in built.dictionary} <= set(built.added)
     shared = shared_tokenizer()
-    assert "全网最低价" not in shared.FREQ  # the shared dictionary is not changed by the segmenter's words
+    # the shared dictionary is not changed by the segmenter's words, and refuses words of its own
+    assert "全网最低价" not in shared.dictionary and not shared.added
+    assert shared.lcut("本品是全网最低价的产品") == jieba.Tokenizer().lcut("本品是全网最低价的产品", HMM=False)
+    try:
+        shared.add_word("全网最低价")
+    except TypeError as error:
+        assert "read-only" in str(error)
+    else:
+        raise AssertionError("the shared tokenizer must refuse added words")
+    assert "全网最低价" not in shared.dictionary and not shared.added
 
 
 def test_lazy_patterns_compile_on_first_use_and_pickle_as_text():
@@ -138,3 +153,91 @@ def test_lazy_patterns_compile_on_first_use_and_pickle_as_text():
     assert copy._compiled is None and copy.pattern == lazy.pattern
     assert [m.group("n") for m in copy.finditer("价格199元，运费10元")] == ["199", "10"]
     assert copy.groupindex == {"n": 1}
+
+
+def _devset_texts() -> list[str]:
+    path = Path(__file__).resolve().parents[1] / "data" / "devset.jsonl"
+    texts = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        texts += [record[key] for key in ("title", "body") if record.get(key)]
+    return texts + ["iPhone15Pro 最新款 3.14% c++ a_b  \r\n 第1名", "ａｂｃ１２３", "", " "]
+
+
+def test_tokenizer_and_tagger_give_what_jieba_gives_without_hmm():
+    import jieba.posseg
+
+    from contentguard.engine.tokenize import JiebaDictionary, Tokenizer
+
+    reference = jieba.Tokenizer()
+    tagger = jieba.posseg.POSTokenizer(reference)
+    texts = _devset_texts()
+    # both ways of looking words up: bisecting the sorted arrays, then the plain dict
+    dictionary = JiebaDictionary.shared()
+    bisecting = Tokenizer(JiebaDictionary(dictionary.blob, dictionary.freqs, dictionary.tag_codes,
+                                          dictionary.tag_names, dictionary.total))
+    for text in texts[:10]:
+        expected = reference.lcut(text, HMM=False)
+        assert bisecting.lcut(text) == expected, text
+        assert bisecting.tag(text) == [(p.word, p.flag) for p in tagger.lcut(text, HMM=False)], text
+    assert bisecting.dictionary._dict is None  # still bisecting the stored bytes
+    for text in texts:
+        expected = reference.lcut(text, HMM=False)
+        assert bisecting.lcut(text) == expected == shared_tokenizer().lcut(text), text
+        assert bisecting.tag(text) == [(p.word, p.flag) for p in tagger.lcut(text, HMM=False)], text
+    assert bisecting.dictionary._dict is not None  # past the threshold: the word list and the plain dict
+    assert bisecting.jieba.FREQ is not bisecting.dictionary._dict  # an unfrozen tokenizer keeps its mapping
+    shared = shared_tokenizer()
+    if shared.dictionary._dict is not None:  # the frozen shared tokenizer reads the plain dict itself
+        assert shared.jieba.FREQ is shared.dictionary._dict
+    assert all(bisecting.tag(text) == shared_tokenizer().tag(text) for text in texts[:50])
+    try:
+        shared_tokenizer().lcut("文本", HMM=True)
+    except ValueError as error:
+        assert "HMM" in str(error)
+    else:
+        raise AssertionError("HMM=True must be refused, not ignored")
+
+
+def test_jieba_dictionary_is_stored_as_npz_and_a_broken_file_is_rebuilt(tmp_path):
+    code = ("from contentguard.engine.tokenize import JiebaDictionary, WordSegmenter, shared_tokenizer\n"
+            "print(shared_tokenizer().tag('这家店的保温杯行业第一'))\n"
+            "print(WordSegmenter(['全网最低价', '行业第一']).tokens('本品是全网最低价的产品'))\n"
+            "print('small use, no word list:', JiebaDictionary.shared()._words is None)\n")
+    cold = _run(code, str(tmp_path / "cache"))
+    files = list((tmp_path / "cache").glob("jieba-*.npz"))
+    assert len(files) == 1
+    import numpy as np
+
+    with np.load(files[0], allow_pickle=False) as stored:  # plain arrays: loads without pickle
+        assert {"words", "freqs", "tags", "tag_names", "total"} <= set(stored.files)
+    assert _run(code, str(tmp_path / "cache")) == cold == _run(code, "off")
+    files[0].write_bytes(b"not an npz")
+    assert _run(code, str(tmp_path / "cache")) == cold
+    assert "('保温杯', 'nz')" in cold and "('第一', 'm')" in cold and "'全网最低价'" in cold
+    assert "small use, no word list: True" in cold
+
+
+def test_jieba_imports_without_pkg_resources_and_the_global_posseg_tags_as_jieba_does(tmp_path):
+    """The first tag imports jieba.posseg without its default tagger reading dict.txt; that tagger (anyone
+    else's jieba.posseg.cut in the process) still tags as a tagger that read dict.txt, user words included."""
+    code = ("import sys\n"
+            "from contentguard.engine.tokenize import pos_tags\n"
+            "print(pos_tags('这家店的保温杯行业第一'))\n"
+            "print('pkg_resources imported:', 'pkg_resources' in sys.modules)\n"
+            "import jieba, jieba.posseg\n"
+            "jieba.setLogLevel(60)\n"
+            "reference = jieba.posseg.POSTokenizer(jieba.Tokenizer())\n"
+            "texts = ['这家店的保温杯行业第一', '本品是全网最低价的产品，iPhone15Pro 3.14%', '欢迎来du场玩']\n"
+            "same = lambda: all(jieba.posseg.lcut(t, HMM=h) == reference.lcut(t, HMM=h)\n"
+            "                   for t in texts for h in (0, 1))\n"
+            "print('global posseg as jieba:', same())\n"
+            "jieba.add_word('全网最低价', tag='nz'); reference.tokenizer.add_word('全网最低价', tag='nz')\n"
+            "tagged = [tuple(p) for p in jieba.posseg.lcut(texts[1])]\n"
+            "print('with a user word:', same(), ('全网最低价', 'nz') in tagged)\n"
+            "import pkg_resources\n")
+    out = _run(code, str(tmp_path / "cache"))
+    assert "('保温杯', 'nz')" in out
+    assert "pkg_resources imported: False" in out
+    assert "global posseg as jieba: True" in out
+    assert "with a user word: True True" in out

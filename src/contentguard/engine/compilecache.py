@@ -5,7 +5,7 @@ spellings the obfuscation views derive from a term cost most of ``load()``; none
 anything but its input and the code and libraries that compute it. They are kept in one JSON
 file in the user's cache folder (``$CONTENTGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/contentguard``,
 else ``~/.cache/contentguard``), named by a hash of those versions (contentguard's own analysis code,
-regex, pypinyin), so a change of either starts a new file. JSON, never pickle: a cache file is data
+regex, pypinyin, OpenCC, jieba), so a change of either starts a new file. JSON, never pickle: a cache file is data
 that is read, not code that runs. ``CONTENTGUARD_CACHE_DIR=off`` (or an unwritable folder) turns the
 file off; everything is then worked out in the process, as before. A broken file is ignored.
 """
@@ -27,7 +27,7 @@ _FORMAT = 1
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The code whose results are kept: a change to any of these files starts a new cache file.
 _CODE = ("engine/compilecache.py", "engine/literals.py", "config/limits.py", "packs/schema.py", "packs/load.py",
-         "engine/normalize.py", "engine/views.py")
+         "engine/normalize.py", "engine/views.py", "engine/tokenize.py")
 
 
 def cache_dir() -> Path | None:
@@ -71,7 +71,7 @@ class _Store:
                     digest = hashlib.sha256(str(_FORMAT).encode())
                     for name in _CODE:
                         digest.update((_PACKAGE_DIR / name).read_bytes())
-                    for library in ("regex", "pypinyin", "opencc"):
+                    for library in ("regex", "pypinyin", "opencc", "jieba"):
                         digest.update(_library_stamp(library).encode())
                     self._path = folder / f"compiled-{digest.hexdigest()[:20]}.json"
                     try:
@@ -84,10 +84,16 @@ class _Store:
             return self._sections
 
     def get(self, section: str, key: str, compute: Callable[[], Any]) -> Any:
-        sections = self._load()
-        values = sections.setdefault(section, {})
-        if key in values:
-            return values[key]
+        sections = self._sections
+        if sections is None:
+            sections = self._load()
+        values = sections.get(section)
+        if values is None:
+            values = sections.setdefault(section, {})
+        else:  # the common case at load: some 10,000 values, each found
+            value = values.get(key, _MISSING)
+            if value is not _MISSING:
+                return value
         value = compute()
         values[key] = value
         self._dirty = True
@@ -113,6 +119,7 @@ class _Store:
                 pass
 
 
+_MISSING = object()
 _STORE = _Store()
 
 

@@ -10,7 +10,7 @@
 2. **What the words do.** A hit of an ambiguous family (absolute and comparative terms, medical
    words, money figures, sensitive-topic words, violent words, insults) is weighed by the words
    around it: cues on either side (regular expressions on the folded text, or the part of speech of
-   the neighbouring word from ``jieba.posseg``) add to or take from the family's prior. The score
+   the neighbouring word, as ``jieba.posseg`` tags it) add to or take from the family's prior. The score
    (0-1) is the probability that the hit claims, promotes, threatens or insults rather than only
    occurs; it scales the finding's confidence (and so the likelihood on the risk matrix). Below the
    family's ``drop_below`` the finding leaves the report's findings for ``Report.context_dropped``,
@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import bisect
 import fnmatch
-import logging
 import os
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -238,35 +236,25 @@ _SENTENCE_ENDS = regex.compile(r"[。！!？?；;\n]")
 
 
 class _Tagger:
-    """jieba.posseg, built once per process on first use; never pickled."""
+    """Part-of-speech tags as ``jieba.posseg`` gives them without HMM, looked up in jieba's dictionary
+    (``contentguard.engine.tokenize``: no HMM tables, no second copy of the dictionary)."""
 
-    _lock = threading.Lock()
-    _tokenizer = None
+    @staticmethod
+    def _pairs(text: str) -> list[tuple[str, str]]:
+        from .tokenize import pos_tags
 
-    @classmethod
-    def get(cls):
-        if cls._tokenizer is None:
-            with cls._lock:
-                if cls._tokenizer is None:
-                    import jieba
-                    import jieba.posseg
-
-                    jieba.setLogLevel(logging.WARNING)
-                    from .tokenize import shared_tokenizer  # one jieba dictionary for the process
-
-                    cls._tokenizer = jieba.posseg.POSTokenizer(shared_tokenizer())
-        return cls._tokenizer
+        return [(word, flag) for word, flag in pos_tags(text) if word.strip()]
 
     @classmethod
     def following(cls, hit: str, after: str) -> str:
         """The tag of the word the hit opens (最美: a) or, when the hit is a word of its own, of the next word."""
-        pairs = [p for p in cls.get().lcut((hit + after)[:16], HMM=False) if p.word.strip()]
+        pairs = cls._pairs((hit + after)[:16])
         if not pairs:
             return ""
-        if pairs[0].word == hit or len(pairs[0].word) < len(hit):
-            rest = [p for p in pairs[1:]]
-            return rest[0].flag if rest else ""
-        return pairs[0].flag
+        if pairs[0][0] == hit or len(pairs[0][0]) < len(hit):
+            rest = pairs[1:]
+            return rest[0][1] if rest else ""
+        return pairs[0][1]
 
     @classmethod
     def tags(cls, text: str) -> frozenset[str]:
@@ -274,14 +262,16 @@ class _Tagger:
 
     @classmethod
     def last(cls, text: str) -> str:
-        pairs = [p for p in cls.get().lcut(text[-12:], HMM=False) if p.word.strip()]
-        return pairs[-1].flag if pairs else ""
+        pairs = cls._pairs(text[-12:])
+        return pairs[-1][1] if pairs else ""
 
 
 @lru_cache(maxsize=4096)
 def _tags(text: str) -> frozenset[str]:
     # words of two or more characters: jieba tags many single characters as names (锡 ns)
-    return frozenset(p.flag for p in _Tagger.get().lcut(text, HMM=False) if len(p.word.strip()) >= 2)
+    from .tokenize import pos_tags
+
+    return frozenset(flag for word, flag in pos_tags(text) if len(word.strip()) >= 2)
 
 
 class _Breaks:
@@ -348,10 +338,11 @@ class ContextStage:
         if unknown:
             raise ConfigError(f"context settings: model.families names unknown families: {sorted(unknown)}")
         if model is not None and self._model_families:
-            # The model is read on first use; a missing folder is a configuration error now.
-            from ..models.artifact import shipped_model_dir
+            # The model is read on first use; a missing folder is a configuration error now. (The folder as
+            # models.artifact.shipped_model_dir names it, without importing numpy at load.)
+            from ..config.resources import data_dir
 
-            folder = Path(model.name) if ("/" in model.name or "\\" in model.name) else shipped_model_dir(model.name)
+            folder = Path(model.name) if ("/" in model.name or "\\" in model.name) else data_dir("models") / model.name
             if not folder.exists():
                 raise ConfigError(f"context settings: model.name {model.name!r}: no model folder {folder} "
                                   "(train it with benchmarks/train_context.py, or remove the 'model' section)")

@@ -45,6 +45,13 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def _gitignore_spec(lines: Sequence[str]):
+    """A ``.gitignore``-style matcher; pathspec (some 45 ms to import) is imported only when there are patterns."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 class _IgnoreRules:
     """``.gitignore``-style ignore files of a folder tree, each relative to its own folder."""
 
@@ -54,14 +61,12 @@ class _IgnoreRules:
 
     def _spec(self, folder: Path):
         if folder not in self._specs:
-            import pathspec
-
             lines: list[str] = []
             for name in IGNORE_FILE_NAMES:
                 candidate = folder / name
                 if self.enabled and candidate.is_file():
                     lines.extend(candidate.read_text(encoding="utf-8", errors="replace").splitlines())
-            self._specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+            self._specs[folder] = _gitignore_spec(lines) if lines else None
         return self._specs[folder]
 
     def ignored(self, path: Path, is_dir: bool, folders: Sequence[Path]) -> bool:
@@ -93,10 +98,8 @@ def _ancestor_ignore_folders(root: Path) -> list[Path]:
 
 def iter_paths(paths: Sequence[str], options: InputOptions) -> Iterator[tuple[str, Path | None]]:
     """(display path, file) for every file to read; ``-`` gives ("-", None)."""
-    import pathspec
-
-    include = pathspec.GitIgnoreSpec.from_lines(options.include) if options.include else None
-    exclude = pathspec.GitIgnoreSpec.from_lines(options.exclude) if options.exclude else None
+    include = _gitignore_spec(options.include) if options.include else None
+    exclude = _gitignore_spec(options.exclude) if options.exclude else None
     ignore = _IgnoreRules(options.use_ignore_files)
     seen: set[Path] = set()
     for given in paths:

@@ -4,7 +4,7 @@ A logistic regression over the window around one hit of an ambiguous family (abs
 terms, productive forms, medical words, money figures, sensitive topics, violent words, insults):
 
 - the hit itself and its family;
-- the characters right before and after it, and the jieba.posseg words and part-of-speech tags on both
+- the characters right before and after it, and the words and part-of-speech tags (jieba.posseg's, without HMM) on both
   sides (the three nearest as positions, the rest of the clause as a bag), the word that swallows the hit
   (最美: the hit opens an adjective);
 - the cues of ``rules/context.yaml`` that fire on the same window (modal, ordinal, question …), alone and
@@ -19,8 +19,6 @@ as ``models/context/`` (JSON header + NPZ + MODEL_CARD.md, verified by
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +36,7 @@ from contentguard.models.artifact import (
     shipped_model_dir,
     write_artifact,
 )
-from contentguard.models.features import decode_vocabulary, encode_vocabulary, normalize_text, word_tokenizer
+from contentguard.models.features import decode_vocabulary, encode_vocabulary, normalize_text
 
 __all__ = ["CONTEXT_FEATURES_VERSION", "ContextExample", "ContextHeader", "ContextModel", "context_tokens",
            "load_context_model"]
@@ -51,24 +49,6 @@ _CLAUSE_BREAKS = set("。，,！!？?；;：:\n")
 _SENTENCE_ENDS = set("。！!？?；;\n")
 _QUOTES_OPEN = set("“\"「『《")
 _QUOTES_CLOSE = set("”\"」』》")
-
-_pos_tokenizer = None
-_pos_lock = threading.Lock()
-
-
-def _tagger():
-    """A private jieba.posseg tokenizer over contentguard's private jieba tokenizer, built once per process."""
-    global _pos_tokenizer
-    if _pos_tokenizer is None:
-        with _pos_lock:
-            if _pos_tokenizer is None:
-                import jieba
-                import jieba.posseg
-
-                jieba.setLogLevel(logging.WARNING)
-                _pos_tokenizer = jieba.posseg.POSTokenizer(word_tokenizer())
-    return _pos_tokenizer
-
 
 @dataclass(frozen=True)
 class ContextExample:
@@ -84,7 +64,10 @@ class ContextExample:
 
 
 def _words(text: str) -> list[tuple[str, str]]:
-    return [(p.word, p.flag) for p in _tagger().lcut(text, HMM=False) if p.word.strip()]
+    # jieba.posseg's words and tags without HMM, looked up in jieba's dictionary (contentguard.engine.tokenize)
+    from contentguard.engine.tokenize import pos_tags
+
+    return [(word, flag) for word, flag in pos_tags(text) if word.strip()]
 
 
 def context_tokens(example: ContextExample, window: int = 20, chars: bool = False) -> list[str]:

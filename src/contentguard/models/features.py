@@ -1,7 +1,8 @@
 """Shared featurizers for contentguard's models: one implementation used by training and prediction.
 
 - :func:`normalize_text`: full-width to half-width, lower case, no emoji variation selectors;
-- :func:`word_tokenizer`: a private jieba tokenizer (never the global one), built once per process;
+- :func:`word_tokenizer`: jieba's words without HMM (:mod:`contentguard.engine.tokenize`, never the global jieba),
+  one tokenizer per process;
 - :func:`encode_vocabulary` / :func:`decode_vocabulary`: a vocabulary (tokens in column order) as one
   UTF-8 byte array inside the NPZ, so no pickle is needed;
 - :class:`NgramTable`: the vocabulary's short character n-grams as an integer-keyed hash table, so a
@@ -23,10 +24,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pydantic
-import scipy.sparse as sp
 
 if TYPE_CHECKING:
-    import jieba
+    import scipy.sparse as sp
+
+    from ..engine.tokenize import Tokenizer
 
 __all__ = [
     "CODE_BITS",
@@ -50,12 +52,12 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace("\ufe0f", "")
 
 
-_jieba_tokenizer: jieba.Tokenizer | None = None
+_jieba_tokenizer: Tokenizer | None = None
 _jieba_lock = threading.Lock()
 
 
-def word_tokenizer() -> jieba.Tokenizer:
-    """A private jieba tokenizer (never the global one), built once per process on first use."""
+def word_tokenizer() -> Tokenizer:
+    """jieba's accurate mode without HMM (contentguard.engine.tokenize, never the global jieba), one per process."""
     global _jieba_tokenizer
     if _jieba_tokenizer is None:
         with _jieba_lock:
@@ -174,6 +176,8 @@ def tf_idf(rows: np.ndarray, columns: np.ndarray, n_rows: int, idf: np.ndarray) 
 
     The pairs are counted by one sort of their row-major cell numbers (np.unique), which also leaves them in
     CSR order: no sparse-matrix conversion or per-row index sort is needed."""
+    import scipy.sparse as sp  # here, not at import: the context model reads this module and needs no scipy (#13)
+
     n_columns = len(idf)
     cells, counts = np.unique(
         np.asarray(rows, dtype=np.int64) * n_columns + np.asarray(columns, dtype=np.int64), return_counts=True
