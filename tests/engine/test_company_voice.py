@@ -197,3 +197,18 @@ def test_the_press_reports_vice_and_politics_without_promoting_them(default_guar
 def test_the_press_offering_vice_is_still_a_finding(default_guard):
     report = default_guard.check(contentguard.Document(body="注册送彩金，百家乐真人荷官", kind="news"))
     assert {f.voice for f in _rules(report, "sensitive/")} == {"press"}
+
+
+@pytest.mark.parametrize("text", ["修复漏洞官网www.flower.one花友qq群143321242",
+                                  "网站http//www.juhuiy.cn/微信juhuiy QQ群197677250客服QQ263993271投诉建议"])
+def test_a_group_listed_among_the_companys_official_channels_is_its_community(default_guard, text):
+    own = default_guard.check(text)
+    assert not _rules(own, "platform/outside-contact")
+    assert "listed-with-official" in {c for f in _dropped(own, "platform/outside-contact") for c in f.context.cues}
+    third = default_guard.check(contentguard.Document(body=text, platform="douyin"))
+    assert _rules(third, "platform/outside-contact")
+
+
+def test_a_listed_group_with_a_reward_stays_a_lure(default_guard):
+    report = default_guard.check("邮箱liihong@neusoft.edu.cn QQ群389894940提出您宝贵的建议，更有好礼相送")
+    assert _rules(report, "platform/outside-contact")
