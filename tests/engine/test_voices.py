@@ -136,6 +136,14 @@ def test_the_press_still_answers_for_clickbait_and_prohibited_content(default_gu
     assert "privacy" in personal.categories()
 
 
+def test_the_press_reporting_another_companys_pay_or_deal_is_no_leak(default_guard):
+    for title in ("Nvidia裁员360人盘后股价跌8%", "帝亚吉欧洽谈收购金快活龙舌兰酒"):
+        news = default_guard.check(contentguard.Document(title=title, kind="news"))
+        assert "confidentiality" not in news.categories(), title
+    staff = default_guard.check(contentguard.Document(body="我们公司下个月要裁员360人，先别外传", kind="staff_post"))
+    assert "confidentiality" in staff.categories()
+
+
 def test_every_shipped_rule_that_judges_the_press_is_no_advertising_rule(default_guard):
     assert any("press" in c.rule.voices for c in default_guard.rules)
     for compiled in default_guard.rules:
