@@ -21,7 +21,7 @@ Who speaks in each corpus (``Document.kind``), decided from where the text comes
 |---|---|---|---|
 | ad_copy | realtext/ad_copy.jsonl | post, body | e-commerce copy the seller publishes: the company's voice |
 | app_descriptions | realtext/app_descriptions.jsonl | post, body | the publisher describes its own app |
-| headlines | realtext/headlines.tsv | post, title | a news outlet's own titles (clickbait rules judge titles) |
+| headlines | realtext/headlines.tsv | news, title | a news outlet's own titles (THUCNews, from sina.com.cn news): the press's voice, judged for clickbait, not as advertising |
 | weibo | realtext/weibo2018_train.txt | mention, body | posts by members of the public (and other accounts) |
 | shopping_reviews | sentiment/online_shopping_10_cats.csv | review, body | customers' reviews |
 | waimai_reviews | sentiment/waimai_10k.csv | review, body | customers' delivery reviews |
@@ -100,7 +100,7 @@ class Corpus:
 CORPORA = (
     Corpus("ad_copy", "realtext/ad_copy.jsonl", "post", "body", _jsonl, "ad copy"),
     Corpus("app_descriptions", "realtext/app_descriptions.jsonl", "post", "body", _jsonl, "app descriptions"),
-    Corpus("headlines", "realtext/headlines.tsv", "post", "title", _headlines, "headlines"),
+    Corpus("headlines", "realtext/headlines.tsv", "news", "title", _headlines, "headlines"),
     Corpus("weibo", "realtext/weibo2018_train.txt", "mention", "body", _weibo, "Weibo posts"),
     Corpus("shopping_reviews", "sentiment/online_shopping_10_cats.csv", "review", "body", _csv_column("review"),
            "reviews"),

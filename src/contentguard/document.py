@@ -8,13 +8,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 # What a document is. The company speaks in posts, its account's replies and its staff's posts;
-# the public speaks in comments, reviews and mentions (posts by others that name the company).
-Kind = Literal["post", "reply", "staff_post", "comment", "review", "mention"]
+# the public speaks in comments, reviews and mentions (posts by others that name the company);
+# a media outlet speaks in its own news reports and news titles ("news").
+Kind = Literal["post", "reply", "staff_post", "comment", "review", "mention", "news"]
 Field = Literal["title", "body"]
 # Who speaks: the Advertising Law and the policy bind the company's voice; the public's voice is
-# moderated and watched for public opinion.
-Voice = Literal["company", "public"]
+# moderated and watched for public opinion; the press (a media outlet's own reporting) is no advertiser:
+# it answers for its titles, its sources and what it publishes, not to the Advertising Law.
+Voice = Literal["company", "public", "press"]
 PUBLIC_KINDS: frozenset[str] = frozenset({"comment", "review", "mention"})
+PRESS_KINDS: frozenset[str] = frozenset({"news"})
 
 
 class Document(BaseModel):
@@ -43,7 +46,9 @@ class Document(BaseModel):
         """The voice this document speaks in: given, or the kind's default."""
         if self.voice is not None:
             return self.voice
-        return "public" if self.kind in PUBLIC_KINDS else "company"
+        if self.kind in PUBLIC_KINDS:
+            return "public"
+        return "press" if self.kind in PRESS_KINDS else "company"
 
     def fields(self) -> list[tuple[Field, str]]:
         """The fields to check, in report order."""

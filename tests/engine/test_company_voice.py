@@ -158,3 +158,57 @@ def test_a_news_title_reports_someone_else(default_guard, title, prefix):
 def test_the_speakers_own_claims_and_leaks_stand(default_guard, document, rule):
     report = default_guard.check(contentguard.Document(**document))
     assert [f for f in report.findings if f.rule_id == rule]
+
+
+# --- cvoice2 (#8): app descriptions and the press ---------------------------------------------------
+
+@pytest.mark.parametrize("text, label", [
+    ("段位从青铜一路升到最强王者", "name"),
+    ("放款快，最快1小时到账", "bound"),
+])
+def test_a_game_rank_and_a_bound_on_a_figure_are_no_claims(default_guard, text, label):
+    report = default_guard.check(text)
+    assert not _rules(report, "advertising/")
+    assert label in {f.context.label for f in _dropped(report, "advertising/")}
+
+
+def test_a_superlative_without_a_figure_stays_a_claim(default_guard):
+    report = default_guard.check("全国放款最快的贷款平台，最强的额度")
+    assert _rules(report, "advertising/")
+
+
+def test_a_word_for_a_disability_describing_someone_in_a_report_is_no_insult(default_guard):
+    title = "智障青年坠楼身亡祖母被告上法庭(图)"
+    report = default_guard.check(contentguard.Document(title=title, kind="news"))
+    assert not _rules(report, "abuse/")
+    (dropped,) = _dropped(report, "abuse/insult")
+    assert title[dropped.start:dropped.end] == "智障" and dropped.context.label == "describes-disability"
+    # called at someone, the same word is still an insult, in the press's voice too
+    assert _rules(default_guard.check(contentguard.Document(title="你就是个智障", kind="news")), "abuse/insult")
+
+
+@pytest.mark.parametrize("title", ["男子开网站组织并介绍同性卖淫", "台湾保钓者五月前往钓鱼岛宣示主权"])
+def test_the_press_reports_vice_and_politics_without_promoting_them(default_guard, title):
+    report = default_guard.check(contentguard.Document(title=title, kind="news"))
+    assert not _rules(report, "sensitive/")
+    assert _dropped(report, "sensitive/")
+
+
+def test_the_press_offering_vice_is_still_a_finding(default_guard):
+    report = default_guard.check(contentguard.Document(body="注册送彩金，百家乐真人荷官", kind="news"))
+    assert {f.voice for f in _rules(report, "sensitive/")} == {"press"}
+
+
+@pytest.mark.parametrize("text", ["修复漏洞官网www.flower.one花友qq群143321242",
+                                  "网站http//www.juhuiy.cn/微信juhuiy QQ群197677250客服QQ263993271投诉建议"])
+def test_a_group_listed_among_the_companys_official_channels_is_its_community(default_guard, text):
+    own = default_guard.check(text)
+    assert not _rules(own, "platform/outside-contact")
+    assert "listed-with-official" in {c for f in _dropped(own, "platform/outside-contact") for c in f.context.cues}
+    third = default_guard.check(contentguard.Document(body=text, platform="douyin"))
+    assert _rules(third, "platform/outside-contact")
+
+
+def test_a_listed_group_with_a_reward_stays_a_lure(default_guard):
+    report = default_guard.check("邮箱liihong@neusoft.edu.cn QQ群389894940提出您宝贵的建议，更有好礼相送")
+    assert _rules(report, "platform/outside-contact")

@@ -107,7 +107,7 @@ def input_options(command: Callable) -> Callable:
         click.option("--title-field", default="title", show_default=True, help="Batch records: the title field."),
         click.option("--text-field", default=None,
                      help="Batch records: the text field (default: the first of text, body, content)."),
-        click.option("--kind", type=click.Choice(["post", "reply", "staff_post", "comment", "review", "mention"]),
+        click.option("--kind", type=click.Choice(["post", "reply", "staff_post", "comment", "review", "mention", "news"]),
                      default=None,
                      help="Check everything as this kind (default: a record's own 'kind', else post)."),
         click.option("--platform", default=None, help="Where it is published (wechat, weibo, douyin, …)."),

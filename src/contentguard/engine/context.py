@@ -115,7 +115,7 @@ class Cue(_Frozen):
     pattern: str | None = None
     pos: tuple[str, ...] = ()
     hit: str | None = None
-    voices: tuple[Literal["company", "public"], ...] = ()
+    voices: tuple[Literal["company", "public", "press"], ...] = ()
     channels: tuple[str, ...] = ()
     fields: tuple[Literal["title", "body"], ...] = ()
     reason: str = ""
@@ -141,10 +141,10 @@ class Family(_Frozen):
     # What a hit of the family does when it counts: claim, promote, threaten, insult …
     label: str
     prior: float = Field(0.7, ge=0, le=1)
-    # The prior in a given voice ("company" or "public"), where it differs: a sensitive topic the public
+    # The prior in a given voice ("company", "public" or "press"), where it differs: a sensitive topic the public
     # only mentions (赌场 in a travel note) is no finding, so in the public's voice the family starts
     # below drop_below and only a cue that promotes, solicits or agitates lifts it.
-    priors: dict[Literal["company", "public"], float] = Field(default_factory=dict)
+    priors: dict[Literal["company", "public", "press"], float] = Field(default_factory=dict)
     # Below drop_below the finding is dropped (kept in Report.context_dropped); below review_below
     # it is kept with its confidence scaled by the score.
     drop_below: float = Field(0.35, ge=0, le=1)

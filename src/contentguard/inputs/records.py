@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, get_args
 from pydantic import TypeAdapter
 
 from ..config.limits import InputLimits
-from ..document import Document, Kind
+from ..document import Document, Kind, Voice
 from ..engine.normalize import escape_surrogates
 from .encodings import _UNDECODED, sniff_stream_encoding
 from .options import _SNIFF_BYTES, FIELD_NAMES, TEXT_FIELD_CANDIDATES, Format, InputOptions, _megabytes
@@ -70,10 +70,10 @@ def _record_context(record: dict[str, Any], warnings: list[str]) -> dict[str, An
         if value not in (None, ""):
             extra[field_name] = str(value)
     voice = record.get("voice")
-    if voice in ("company", "public"):
+    if voice in get_args(Voice):
         extra["voice"] = voice
     elif voice not in (None, ""):
-        warnings.append(f"field 'voice': {str(voice)[:20]!r} is neither company nor public; ignored")
+        warnings.append(f"field 'voice': {str(voice)[:20]!r} is none of {', '.join(get_args(Voice))}; ignored")
     return extra
 
 

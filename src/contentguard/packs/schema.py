@@ -22,8 +22,8 @@ ALL_SCOPES: tuple[Scope, ...] = ("title", "body", "comment")
 # public's (comments, reviews, mentions), or "advertiser": a public document that is itself an
 # advertisement (it carries a finding of a category named in rules/context.yaml, e.g. spam), whose
 # author the Advertising Law binds like any advertiser.
-RuleVoice = Literal["company", "public", "advertiser"]
-ALL_VOICES: tuple[RuleVoice, ...] = ("company", "public")
+RuleVoice = Literal["company", "public", "press", "advertiser"]
+ALL_VOICES: tuple[RuleVoice, ...] = ("company", "public", "press")
 
 
 class _Model(BaseModel):
@@ -122,14 +122,14 @@ class _RuleBase(_Model):
     enabled: bool = True
     examples: Examples = Examples()
     description: str = ""
-    # Whose voice the rule judges; None: the pack's ``voices`` (default: company and public).
+    # Whose voice the rule judges; None: the pack's ``voices`` (default: company, public and press).
     voices: tuple[RuleVoice, ...] | None = None
 
     @field_validator("voices")
     @classmethod
     def _some_voice(cls, value):
         if value is not None and not value:
-            raise ValueError("name at least one voice: company, public or advertiser")
+            raise ValueError("name at least one voice: company, public, press or advertiser")
         return value
 
     @field_validator("message")

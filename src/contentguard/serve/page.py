@@ -27,7 +27,7 @@ from .middleware import TOKEN_COOKIE
 
 HERE = Path(__file__).parent
 KINDS = {"post": "帖子", "reply": "官方回复", "staff_post": "员工发帖", "comment": "评论", "review": "用户评价",
-         "mention": "提及"}
+         "mention": "提及", "news": "新闻报道"}
 DECISIONS = {"pass": "通过", "review": "人工复核", "block": "拦截"}
 LEVELS = {"none": "无", "low": "低", "medium": "中", "high": "高"}
 FIELDS = {"title": "标题", "body": "正文"}
