@@ -21,9 +21,11 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, get_args
 
 import click
+
+from ..document import Kind  # the package's __init__ has imported it already
 
 if TYPE_CHECKING:
     from ..guard import Guard
@@ -107,7 +109,7 @@ def input_options(command: Callable) -> Callable:
         click.option("--title-field", default="title", show_default=True, help="Batch records: the title field."),
         click.option("--text-field", default=None,
                      help="Batch records: the text field (default: the first of text, body, content)."),
-        click.option("--kind", type=click.Choice(["post", "reply", "staff_post", "comment", "review", "mention", "news"]),
+        click.option("--kind", type=click.Choice(get_args(Kind)),
                      default=None,
                      help="Check everything as this kind (default: a record's own 'kind', else post)."),
         click.option("--platform", default=None, help="Where it is published (wechat, weibo, douyin, …)."),
