@@ -13,6 +13,10 @@ From every hit whose rule belongs to a family of ``rules/context.yaml`` (finding
 hits alike) it keeps ``window`` characters on each side, then draws at most ``--take`` per
 (corpus, family) with a fixed seed, one hit per (family, hit text, 8 characters each side) so repeats
 of one phrase do not crowd the draw.
+
+``--voice public`` checks each document as its corpus speaks (Weibo posts as mentions, reviews as reviews),
+so the public-voice priors and cues apply, leaves out the documents of ``public_voice.jsonl`` too, and marks
+each context ``"voice": "public"`` for labelling by the public's standard (docs/context-guideline.md §1b).
 """
 
 from __future__ import annotations
@@ -53,10 +57,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", action="append", default=[],
                         help="a labelled JSONL whose contexts (corpus, line, start) are not drawn again")
     parser.add_argument("--round", default="", help="a salt for the seeds, so a second draw reads other documents")
+    parser.add_argument("--voice", choices=("company", "public"), default="company",
+                        help="company (default): every document checked as a company post; public: as its corpus "
+                             "speaks (Weibo posts as mentions, reviews as reviews), and each context records the voice")
+    parser.add_argument("--corpus", action="append", default=[], help="only this corpus (repeatable)")
+    parser.add_argument("--family", action="append", default=[], help="only this context family (repeatable)")
+    parser.add_argument("--hold", action="append", default=[],
+                        help="a JSONL of judged findings (corpus, line) whose documents are not read (repeatable)")
     args = parser.parse_args(argv)
     guard = contentguard.load()
     stage = guard._context  # the family of each rule, as the engine decides it
     held = [*load_labels("sample.jsonl"), *load_labels("recall_ad_copy.jsonl")]
+    if args.voice == "public":  # the public-voice evaluation samples stay out as well
+        held += load_labels("public_voice.jsonl")
+    for name in args.hold:
+        with open(name, encoding="utf-8") as handle:
+            held += [json.loads(line) for line in handle if line.strip()]
     held_lines = {(r["corpus"], r["line"]) for r in held}
     held_shingles = [shingles(r["snippet"]) for r in held if "snippet" in r]
     done = set()
@@ -65,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             done |= {(r["corpus"], r["line"], r["start"]) for r in map(json.loads, filter(str.strip, handle))}
     drawn: list[dict] = []
     for corpus in CORPORA:
+        if args.corpus and corpus.name not in args.corpus:
+            continue
         path = Path(args.data) / corpus.path
         if not path.is_file():
             print(f"{corpus.name}: {path} missing, skipped", file=sys.stderr)
@@ -73,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(f"{SEED}{args.round}:{corpus.name}")
         if len(rows) > args.per_corpus:
             rows = rng.sample(rows, args.per_corpus)
-        docs = [contentguard.Document(id=f"{corpus.name}:{line}", kind="post",
+        kind = corpus.kind if args.voice == "public" else "post"
+        docs = [contentguard.Document(id=f"{corpus.name}:{line}", kind=kind,
                                       **({"title": text, "body": ""} if corpus.field == "title" else {"body": text}))
                 for line, text in rows]
         by_family: dict[str, list[dict]] = defaultdict(list)
@@ -81,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         for (line, text), report in zip(rows, guard.check_batch(docs, workers=1), strict=True):
             for finding in (*report.findings, *report.context_dropped):
                 family = stage.family_of(finding.rule_id)
-                if family is None:
+                if family is None or (args.family and family not in args.family):
                     continue
                 low = max(0, finding.start - WINDOW)
                 window = text[low:finding.end + WINDOW]
@@ -97,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
                     "hit": finding.text, "start": finding.start, "end": finding.end,
                     "window": window, "offset": finding.start - low,
                     "cue_score": finding.context.score if finding.context else None,
+                    **({"voice": "public"} if args.voice == "public" else {}),
                 })
         for family, hits in sorted(by_family.items()):
             pick = random.Random(f"{SEED}{args.round}:{corpus.name}:{family}").sample(hits, min(args.take, len(hits)))

@@ -471,7 +471,7 @@ class ContextStage:
         probability, top = classifier.probability(ContextExample(
             window=window, offset=finding.start - low, hit=finding.text, family=family.name,
             cues=tuple(cue.label for _, cue in window_cues),
-            cue_score=window_score if classifier.uses_cue_score else None))
+            cue_score=window_score if classifier.uses_cue_score else None, voice=said[0]))
         blended = min(1.0, max(0.0, model.blend * probability + (1 - model.blend) * cue_score))
         score = min(blended, cue_score) if model.combine == "min" else blended
         if score >= model.drop_below:

@@ -61,6 +61,9 @@ class ContextExample:
     cues: tuple[str, ...] = ()
     # The hand-weighted cue score of rules/context.yaml on the same window (0-1), if the model uses it.
     cue_score: float | None = None
+    # Who speaks ("company", "public" or None): the public's voice is judged by its own standard (abuse
+    # aimed at someone, not an expletive for a mood; see docs/context-guideline.md).
+    voice: str | None = None
 
 
 def _words(text: str) -> list[tuple[str, str]]:
@@ -70,8 +73,12 @@ def _words(text: str) -> list[tuple[str, str]]:
     return [(word, flag) for word, flag in pos_tags(text) if word.strip()]
 
 
-def context_tokens(example: ContextExample, window: int = 20, chars: bool = False) -> list[str]:
-    """Every feature token of one context (the reference for training and prediction alike)."""
+def context_tokens(example: ContextExample, window: int = 20, chars: bool = False, voice: bool = False) -> list[str]:
+    """Every feature token of one context (the reference for training and prediction alike).
+
+    With ``voice``, a context in the public's voice gets, beside every token, a copy marked ``P|`` (and the
+    token ``v:public``): the shared tokens learn what holds in every voice, the copies what differs in the
+    public's (an expletive for a mood or a thing counts for a company, not for a member of the public)."""
     text = normalize_text(example.window)
     hit = normalize_text(example.hit)
     start = len(normalize_text(example.window[:example.offset]))
@@ -132,6 +139,8 @@ def context_tokens(example: ContextExample, window: int = 20, chars: bool = Fals
         tokens += [f"lu:{ch}" for ch in left_clause] + [f"ru:{ch}" for ch in right_clause]
     if example.cue_score is not None:  # cumulative bins: the model can learn a monotone correction
         tokens += [f"cs>={step / 10:.1f}" for step in range(1, 10) if example.cue_score >= step / 10 - 1e-9]
+    if voice and example.voice == "public":
+        tokens += ["v:public"] + [f"P|{token}" for token in tokens]
     return tokens
 
 
@@ -143,6 +152,7 @@ class ContextFeatureSettings(pydantic.BaseModel):
     cue_score: bool = pydantic.Field(False, description="whether the hand cue score (binned) is a feature")
     chars: bool = pydantic.Field(False, description="whether character n-grams around the hit are features")
     cue_source: str = pydantic.Field("rules/context.yaml", description="where the cue features come from")
+    voice: bool = pydantic.Field(False, description="whether the public's voice has its own copy of every feature")
 
 
 class ContextHeader(ArtifactHeader):
@@ -232,7 +242,8 @@ class ContextModel(ShippedModel):
 
     def probability(self, example: ContextExample) -> tuple[float, list[tuple[str, float]]]:
         """P(the hit violates) and the features that weighed most, strongest first."""
-        tokens = context_tokens(example, self.window, self.header.features.chars)
+        features = self.header.features
+        tokens = context_tokens(example, self.window, features.chars, features.voice)
         columns = sorted({self.vocabulary[t] for t in tokens if t in self.vocabulary})
         weights = self._coefficients[columns] if columns else np.zeros(0)
         logit = self._intercept + float(weights.sum())
@@ -242,8 +253,9 @@ class ContextModel(ShippedModel):
 
     def predict_proba(self, examples: Sequence[ContextExample]) -> np.ndarray:
         """One row per context: (P(occurs), P(violates))."""
-        chars = self.header.features.chars
-        logits = np.array([self.logit(context_tokens(e, self.window, chars)) for e in examples], dtype=float)
+        features = self.header.features
+        logits = np.array([self.logit(context_tokens(e, self.window, features.chars, features.voice))
+                           for e in examples], dtype=float)
         positive = 1.0 / (1.0 + np.exp(-logits))
         return np.column_stack([1.0 - positive, positive]) if len(examples) else np.zeros((0, 2))
 
