@@ -37,3 +37,24 @@ def probe_tests(violating: Mapping[str, Sequence], clean: Mapping[str, Sequence]
         assert category not in fired(default_guard, kind, body)
 
     return test_violation_is_flagged, test_clean_trap_is_not_flagged
+
+
+def print_probe_summary(violating: Mapping[str, Sequence], clean: Mapping[str, Sequence],
+                        default_kind: Mapping[str, str], known: frozenset[str] | set[str] = frozenset(),
+                        verbose: bool = False) -> None:
+    """What a probe module prints when run as a script: recall on its violations and false alarms on its traps,
+    per category, with every miss and alarm when ``verbose``."""
+    import contentguard
+
+    guard = contentguard.load()
+    for category in violating:
+        cases = [p.values for p in probe_cases({category: violating[category]}, default_kind, known)]
+        traps = [p.values for p in probe_cases({category: clean.get(category, ())}, default_kind, known)]
+        misses = [body for _, kind, body in cases if category not in fired(guard, kind, body)]
+        alarms = [body for _, kind, body in traps if category in fired(guard, kind, body)]
+        print(f"{category:16} recall {len(cases) - len(misses)}/{len(cases)}  false alarms {len(alarms)}/{len(traps)}")
+        if verbose:
+            for body in misses:
+                print("   MISS ", body)
+            for body in alarms:
+                print("   ALARM", body)

@@ -10,8 +10,7 @@ Run ``python -m tests.test_generalization_b`` for a recall / false-alarm summary
 
 from __future__ import annotations
 
-import contentguard
-from tests.probes import fired, probe_cases, probe_tests
+from tests.probes import print_probe_summary, probe_cases, probe_tests
 
 # Every probe is a body text; the kind is the category's default below unless the text is
 # given as ("post" | "comment", text).
@@ -755,24 +754,10 @@ test_violation_is_flagged, test_clean_trap_is_not_flagged = probe_tests(VIOLATIN
 if __name__ == "__main__":  # a summary: recall on violations, false alarms on traps
     import sys
 
-    g = contentguard.load()
-    verbose = "-v" in sys.argv
     if "--batch1" in sys.argv:
         VIOLATING, CLEAN = _FIRST  # noqa: F811
     if "--batch2" in sys.argv:
         VIOLATING, CLEAN = VIOLATING_2, CLEAN_2  # noqa: F811
     if "--batch3" in sys.argv:
         VIOLATING, CLEAN = VIOLATING_3, CLEAN_3  # noqa: F811
-    for category in VIOLATING:
-        misses = [p.values[2] for p in _cases({category: VIOLATING[category]})
-                  if category not in fired(g, p.values[1], p.values[2])]
-        alarms = [p.values[2] for p in _cases({category: CLEAN.get(category, [])})
-                  if category in fired(g, p.values[1], p.values[2])]
-        n_pos, n_neg = len(VIOLATING[category]), len(CLEAN.get(category, ()))
-        print(f"{category:16} recall {(n_pos - len(misses)) / n_pos:.3f} ({n_pos - len(misses)}/{n_pos})  "
-              f"false alarms {len(alarms)}/{n_neg}")
-        if verbose:
-            for text in misses:
-                print("   MISS ", text)
-            for text in alarms:
-                print("   ALARM", text)
+    print_probe_summary(VIOLATING, CLEAN, DEFAULT_KIND, KNOWN, verbose="-v" in sys.argv)

@@ -10,8 +10,7 @@ Run ``python -m tests.test_generalization_c`` for a recall / false-alarm summary
 
 from __future__ import annotations
 
-import contentguard
-from tests.probes import fired, probe_cases, probe_tests
+from tests.probes import print_probe_summary, probe_cases, probe_tests
 
 DEFAULT_KIND = {"confidentiality": "post", "sensitive": "comment", "exaggeration": "post"}
 
@@ -252,17 +251,4 @@ test_violation_is_flagged, test_clean_trap_is_not_flagged = probe_tests(VIOLATIN
 if __name__ == "__main__":  # a summary: recall on violations, false alarms on traps
     import sys
 
-    g = contentguard.load()
-    verbose = "-v" in sys.argv
-    for category in VIOLATING:
-        violating = [p.values for p in _cases({category: VIOLATING[category]})]
-        clean = [p.values for p in _cases({category: CLEAN[category]})]
-        hits = [b for _, k, b in violating if category in fired(g, k, b)]
-        fa = [b for _, k, b in clean if category in fired(g, k, b)]
-        print(f"{category}: recall {len(hits)}/{len(violating)}, false alarms {len(fa)}/{len(clean)}")
-        if verbose:
-            for _, k, b in violating:
-                if category not in fired(g, k, b):
-                    print("  MISS", b)
-            for b in fa:
-                print("  FA  ", b)
+    print_probe_summary(VIOLATING, CLEAN, DEFAULT_KIND, KNOWN, verbose="-v" in sys.argv)

@@ -129,7 +129,9 @@ def test_fix_write_changes_only_the_replaced_bytes(name, encode):
 
 # (A title holding a lone quote mark, "a\"b 最好", no longer works here: the context reads 最好 after an
 # open quote as quoted, so nothing in the title is flagged; a backslash escape is used instead.)
-@pytest.mark.parametrize("title", [r'"\u6700\u597d的杯子"', r'"a\\b 最好"', r"'它''最好'"])
+# ("a\\b 最好" with nothing after it is no longer a finding either: the context model reads a bare 最好 after
+# Latin text as no claim; "最好的杯子" describes a product.)
+@pytest.mark.parametrize("title", [r'"\u6700\u597d的杯子"', r'"a\\b 最好的杯子"', r"'它''最好'"])
 def test_fix_write_leaves_an_escaped_front_matter_title_alone(title):
     source = f"---\ntitle: {title}\n---\n\n正文最好\n"
     Path("p.md").write_text(source, encoding="utf-8")

@@ -256,21 +256,8 @@ class FeatureExtractor:
         if not isinstance(text, str):
             raise TypeError(f"sentiment input must be str, got {type(text).__name__}")
         cues = self.cues
-        text = normalize_text(text)
         tokens: list[str] = []
-        if "http" in text or "www." in text:
-            text, n_urls = _URL.subn(" ", text)
-            tokens.extend([URL_TOKEN] * n_urls)
-        if "@" in text:
-            text = _MENTION.sub(" ", text)
-        if "[" in text:
-            for name in _BRACKET_EMOTICON.findall(text):
-                tokens.append(f"[{name}]")
-                if name in cues.emoticons_positive:
-                    tokens.append(EMOTICON_POSITIVE_TOKEN)
-                elif name in cues.emoticons_negative:
-                    tokens.append(EMOTICON_NEGATIVE_TOKEN)
-            text = _BRACKET_EMOTICON.sub(" ", text)
+        text = self._strip_markup(normalize_text(text), 0, [], tokens)
         if self._emoji is not None:
             for emoji in self._emoji.findall(text):
                 positive = emoji in cues.emoticons_positive
@@ -525,8 +512,8 @@ class FeatureExtractor:
                 rows_parts.append(row_map[row_of[[start for start, _ in found]]])
 
     def _strip_markup(self, text: str, row: int, rows: list[int], tokens: list[str]) -> str:
-        """The URL, mention and bracket-emoticon steps of :meth:`_text_tokens` on one normalized text: the
-        text without them, their tokens appended to ``tokens`` (with ``row`` to ``rows``)."""
+        """The URL, mention and bracket-emoticon steps on one normalized text, shared by :meth:`_text_tokens`
+        and the batch path: the text without them, their tokens appended to ``tokens`` (``row`` to ``rows``)."""
         cues = self.cues
         found: list[str] = []
         if "http" in text or "www." in text:
