@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -86,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sample", type=int, default=100, help="model flags per corpus written for judging")
-    parser.add_argument("--sample-out", type=Path, default=Path("offensive_flags_sample.tsv"))
+    # The sample quotes shared corpus texts, which the project does not store: by default it goes to the
+    # system's temporary folder, never into the working tree.
+    parser.add_argument("--sample-out", type=Path,
+                        default=Path(tempfile.gettempdir()) / "contentguard_offensive_flags_sample.tsv")
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args(argv)
 
