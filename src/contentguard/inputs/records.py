@@ -122,6 +122,22 @@ def _start_batch(path: str, stream: BinaryIO) -> str | Skipped:
     return codec
 
 
+def _record_unit(record: dict[str, Any], options: InputOptions, path: str, number: int, fmt: str, codec: str,
+                 line: str | None = None) -> Unit | Skipped:
+    """One batch record as a Unit, or a Skipped naming the record and what is wrong with it (JSONL and CSV alike;
+    a JSONL record's ``line`` lets its locator point into the record's fields)."""
+    warnings: list[str] = []
+    try:
+        document, values = record_document(record, options, f"{path}:{number}", warnings)
+    except _RecordProblem as exc:
+        return Skipped(path, str(exc), number)
+    except ValueError as exc:  # pydantic validation
+        return Skipped(path, f"not a document: {exc}", number)
+    locator = RecordLocator(number) if line is None else RecordLocator(number, line, values)
+    return Unit(path=path, document=document, locator=locator, format=fmt, encoding=codec,
+                record_line=number, warnings=tuple(warnings))
+
+
 def read_jsonl(path: str, stream: BinaryIO, options: InputOptions) -> Iterator[Item]:
     """Stream a JSON Lines batch: one record a line; a bad line is skipped with its reason.
 
@@ -157,17 +173,7 @@ def read_jsonl(path: str, stream: BinaryIO, options: InputOptions) -> Iterator[I
         if not isinstance(record, dict):
             yield Skipped(path, f"a record must be a JSON object, not {type(record).__name__}", number)
             continue
-        warnings: list[str] = []
-        try:
-            document, values = record_document(record, options, f"{path}:{number}", warnings)
-        except _RecordProblem as exc:
-            yield Skipped(path, str(exc), number)
-            continue
-        except ValueError as exc:  # pydantic validation
-            yield Skipped(path, f"not a document: {exc}", number)
-            continue
-        yield Unit(path=path, document=document, locator=RecordLocator(number, line, values), format="jsonl",
-                   encoding=codec, record_line=number, warnings=tuple(warnings))
+        yield _record_unit(record, options, path, number, "jsonl", codec, line)
 
 
 _JSON_NESTING_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -351,16 +357,6 @@ def read_csv(path: str, stream: BinaryIO, options: InputOptions, delimiter: str 
                 yield Skipped(path, f"{len(row)} fields where the header has {len(header)}", number)
                 continue
             record = dict(zip(header, row, strict=False))
-            warnings: list[str] = []
-            try:
-                document, _ = record_document(record, options, f"{path}:{number}", warnings)
-            except _RecordProblem as exc:
-                yield Skipped(path, str(exc), number)
-                continue
-            except ValueError as exc:  # pydantic validation
-                yield Skipped(path, f"not a document: {exc}", number)
-                continue
-            yield Unit(path=path, document=document, locator=RecordLocator(number), format=fmt,
-                       encoding=codec, record_line=number, warnings=tuple(warnings))
+            yield _record_unit(record, options, path, number, fmt, codec)
     finally:
         text.detach()
