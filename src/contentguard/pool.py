@@ -28,7 +28,6 @@ The pool is thread-compatible but not thread-safe: use one pool per thread, or s
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 import weakref
@@ -48,7 +47,6 @@ if TYPE_CHECKING:
 
 # Chunks in flight per worker: enough to keep each busy, few enough to bound memory.
 _IN_FLIGHT_PER_WORKER = 3
-DEFAULT_CHUNK_SIZE = 256
 
 
 @dataclass
@@ -68,6 +66,7 @@ class WorkerPool:
         self.guard = guard
         self.workers = max(1, workers)
         self.chunk_retries = limits.chunk_retries if chunk_retries is None else chunk_retries
+        self.chunk_documents, self.chunk_characters = limits.chunk_documents, limits.chunk_characters
         self.warm = warm
         self.restarts = 0  # how many times a dead worker's pool was replaced
         self._executor: ProcessPoolExecutor | None = None
@@ -119,11 +118,10 @@ class WorkerPool:
         """Reports for ``documents`` (str, dict or Document, as :meth:`Guard.check_batch`), in order."""
         if self._executor is None:
             raise RuntimeError("the worker pool is closed")
-        size = chunk_size or DEFAULT_CHUNK_SIZE
-        iterator = iter(documents)
+        size = chunk_size or self.chunk_documents
         pending: deque[_Task] = deque()
         try:
-            while chunk := list(itertools.islice(iterator, size)):
+            for chunk in _chunks(documents, size, self.chunk_characters):
                 pending.append(self._submit(chunk))
                 while len(pending) >= self.workers * _IN_FLIGHT_PER_WORKER:
                     yield from self._next_result(pending)
@@ -254,6 +252,32 @@ def _init_worker(guard: Guard, warm: bool) -> None:
             guard._matcher.compile_patterns()  # patterns compile on first use elsewhere; here, all now
         except Exception:  # noqa: BLE001 - a model that cannot load reports itself on real documents
             pass
+
+
+def _chunks(documents: Iterable[Any], size: int, characters: int) -> Iterator[list[Any]]:
+    """``documents`` in lists of at most ``size`` items, each ended early once it holds ``characters``
+    characters of text (a list always takes at least one item)."""
+    chunk: list[Any] = []
+    held = 0
+    for item in documents:
+        chunk.append(item)
+        held += _text_length(item)
+        if len(chunk) >= size or held >= characters:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
+        yield chunk
+
+
+def _text_length(item: Any) -> int:
+    """Characters of text in one record, as far as it can be told without validating it."""
+    if isinstance(item, str):
+        return len(item)
+    if isinstance(item, Document):
+        return len(item.title or "") + len(item.body or "")
+    if isinstance(item, dict):
+        return sum(len(value) for value in item.values() if isinstance(value, str))
+    return 0
 
 
 def _portable(item: Any) -> Any:

@@ -76,3 +76,23 @@ def test_check_batch_with_workers_uses_a_pool_and_reports_every_record():
     reports = list(guard.check_batch(items, workers=2, chunk_size=7))
     assert len(reports) == len(items)
     assert [r.decision for r in reports[:5]] == [r.decision for r in guard.check_batch(items[:5])]
+
+
+def test_chunks_end_at_the_document_or_the_character_budget_and_keep_every_record():
+    from contentguard.pool import _chunks
+
+    long_posts = ["长" * 60_000] * 5
+    assert [len(chunk) for chunk in _chunks(long_posts, 256, 100_000)] == [2, 2, 1]
+    assert [len(chunk) for chunk in _chunks(["短"] * 600, 256, 100_000)] == [256, 256, 88]
+    mixed = [{"body": "长" * 150_000}, Document(title="标题", body="正文"), "短评"]
+    assert [len(chunk) for chunk in _chunks(mixed, 256, 100_000)] == [1, 2]  # one oversized record is a chunk
+    assert [item for chunk in _chunks(mixed, 256, 100_000) for item in chunk] == mixed
+
+
+def test_very_long_posts_go_through_the_pool_in_chunks_and_keep_their_order():
+    guard = contentguard.load(packs=[PACK])
+    posts = [Document(id=f"p{i}", body=("全网最低价。" if i == 3 else "") + "普通内容。" * 45_000) for i in range(6)]
+    with guard.pool(2) as pool:
+        reports = list(pool.check_batch(posts))
+    assert [r.id for r in reports] == [f"p{i}" for i in range(6)]
+    assert [bool(r.findings) for r in reports] == [i == 3 for i in range(6)]

@@ -34,6 +34,9 @@ class WorkerLimits(BaseModel):
 
     max_workers: int = Field(32, ge=1)
     chunk_retries: int = Field(1, ge=0)
+    # A chunk sent to a worker ends at this many documents or characters, whichever comes first.
+    chunk_documents: int = Field(256, ge=1)
+    chunk_characters: int = Field(50_000, ge=1)
 
     def cap(self, requested: int) -> int:
         """The number of workers actually started for ``requested`` (0: one per core)."""
