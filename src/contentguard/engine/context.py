@@ -33,7 +33,7 @@ from typing import Literal
 
 import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from ..config.limits import default_limits
 from ..config.yamlio import load_rules_yaml
@@ -67,6 +67,9 @@ class ChannelSettings(_Frozen):
     unnamed: str = "unknown"
     unlisted: str = "unknown"
 
+    # platform (stripped, lower case) → its class: built once when the settings are read, not per document.
+    _class_of: dict[str, str] = PrivateAttr(default_factory=dict)
+
     @model_validator(mode="after")
     def _each_platform_once(self) -> ChannelSettings:
         seen: dict[str, str] = {}
@@ -76,17 +79,14 @@ class ChannelSettings(_Frozen):
                 if key in seen and seen[key] != name:
                     raise ValueError(f"platform {platform!r} is listed in both {seen[key]!r} and {name!r}")
                 seen[key] = name
+        self._class_of = seen
         return self
 
     def of(self, platform: str | None) -> str:
         """The channel class of a document published on ``platform``."""
         if platform is None or not platform.strip():
             return self.unnamed
-        key = platform.strip().lower()
-        for name, platforms in self.classes.items():
-            if any(key == p.strip().lower() for p in platforms):
-                return name
-        return self.unlisted
+        return self._class_of.get(platform.strip().lower(), self.unlisted)
 
 
 Where = Literal["before", "after", "clause", "sentence", "hit", "around", "preceding"]
