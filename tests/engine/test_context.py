@@ -221,3 +221,32 @@ def test_the_public_naming_a_topic_or_venting_is_no_finding(default_guard, text,
 def test_promotion_agitation_and_aimed_abuse_by_the_public_stand(default_guard, text, category):
     report = default_guard.check(contentguard.Document(body=text, kind="comment"))
     assert category in report.categories(), report.findings
+
+
+# #11 round 3 (aimed): fruit's looks, goods, "bullshit!", a quotation, a named hot search, a saying, a book's
+# character: the public's insulting word aimed at no one leaves the findings, with the cue that says why.
+@pytest.mark.parametrize("text, kind, label", [
+    ("苹果不是一般的差，长得丑，还很干没水分", "review", "produce"),
+    ("店里卖的就是狗屎", "review", "thing"),
+    ("狗屁，为啥多收了我50块。", "review", "thing"),
+    ("哈哈哈 “拿着红包滚远点，莫挨老子”", "mention", "quoted"),
+    ("当年浙江滚出中国这个热搜我永远记得", "mention", "quoted"),
+    ("请记住，总说对不起的都是人渣", "mention", "saying"),
+    ("韦公元这个人物，他是个得道的土鳖，是个农民企业家", "review", "fiction"),
+])
+def test_public_insults_aimed_at_no_one_are_dropped_with_their_reason(default_guard, text, kind, label):
+    report = default_guard.check(contentguard.Document(body=text, kind=kind))
+    assert not any(f.category.split(".")[0] == "abuse" for f in report.findings), report.findings
+    dropped = [f for f in report.context_dropped if f.category.split(".")[0] == "abuse"]
+    assert dropped and all(label in f.context.cues for f in dropped), [(f.text, f.context) for f in dropped]
+
+
+@pytest.mark.parametrize("text", [
+    "世界上怎么会有这种傻逼",          # a saying's words, but pointed at someone (这种)
+    "京东卖东西的都是傻逼",            # the sellers, not the goods
+    "长得丑的客服还敢骂人",            # looks of a person, no fruit
+    "狗屁客服，问什么都不回",          # 狗屁 before a person
+])
+def test_public_insults_aimed_at_someone_stand_next_to_those_cues(default_guard, text):
+    report = default_guard.check(contentguard.Document(body=text, kind="review"))
+    assert "abuse" in report.categories(), (report.findings, report.context_dropped)
