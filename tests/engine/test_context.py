@@ -233,6 +233,12 @@ def test_promotion_agitation_and_aimed_abuse_by_the_public_stand(default_guard, 
     ("当年浙江滚出中国这个热搜我永远记得", "mention", "quoted"),
     ("请记住，总说对不起的都是人渣", "mention", "saying"),
     ("韦公元这个人物，他是个得道的土鳖，是个农民企业家", "review", "fiction"),
+    ("这颜色也特么是狗屎，买黑色的送条灰色的", "review", "thing"),
+    ("下楼时一不小心踩到狗屎了", "review", "literal"),
+    ("希望大家过个好年，让肺炎君滚蛋", "mention", "thing"),
+    ("当时我失恋导致脑残，异地恋太难", "mention", "self"),
+    ("人生在世，遇到几个人渣都是难免的", "review", "saying"),
+    ("//@二逼瓦西里:转发支持。", "mention", "handle"),
 ])
 def test_public_insults_aimed_at_no_one_are_dropped_with_their_reason(default_guard, text, kind, label):
     report = default_guard.check(contentguard.Document(body=text, kind=kind))
@@ -246,6 +252,9 @@ def test_public_insults_aimed_at_no_one_are_dropped_with_their_reason(default_gu
     "京东卖东西的都是傻逼",            # the sellers, not the goods
     "长得丑的客服还敢骂人",            # looks of a person, no fruit
     "狗屁客服，问什么都不回",          # 狗屁 before a person
+    "这衣服的卖家就是狗屎",            # the seller, not the goods
+    "你的病毒快滚回去吧傻逼",          # said to the reader
+    "你这个脑残的家伙",                # a person called so
 ])
 def test_public_insults_aimed_at_someone_stand_next_to_those_cues(default_guard, text):
     report = default_guard.check(contentguard.Document(body=text, kind="review"))
