@@ -73,6 +73,21 @@ def test_scope_and_voice_are_respected(model_only: contentguard.Guard) -> None:
     assert model_only.check(Document(body=text)).findings == ()  # a company post: not the rule's voice or scope
 
 
+def test_kinds_come_from_the_pack() -> None:
+    text = "黑人都是垃圾，滚出去"
+    limited = contentguard.load(packs=[_pack(kinds=["comment", "mention"])])
+    assert limited.check(comment(text)).findings and limited.check(Document(body=text, kind="mention")).findings
+    assert limited.check(Document(body=text, kind="review")).findings == ()  # a product review: not scored
+    everywhere = contentguard.load(packs=[_pack()])
+    assert everywhere.check(Document(body=text, kind="review")).findings
+
+
+def test_the_shipped_rule_leaves_product_reviews_to_the_lexicons(guard: contentguard.Guard) -> None:
+    text = "女拳真恶心，一群直男癌"
+    assert [f.rule_id for f in guard.check(comment(text)).findings] == [RULE_ID]
+    assert [f for f in guard.check(Document(body=text, kind="review")).findings if f.rule_id == RULE_ID] == []
+
+
 def test_batch_equals_single_checks(model_only: contentguard.Guard) -> None:
     texts = ["黑人都是垃圾，滚出去", "谢谢客服，问题解决了", "女拳真恶心。", "不应该歧视女性", "", "   ",
              "河南人都是骗子！！素质低", "周末去爬山。天气很好"] * 4

@@ -13,6 +13,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..config.settings import View
+from ..document import Kind
 from ..engine.compilecache import cached
 from .validators import VALIDATORS
 
@@ -258,6 +259,10 @@ class ModelRule(_RuleBase):
     # Only sentences with one of these cues are scored (e.g. a person or group the words could attack);
     # empty: every sentence. Like allow_contexts, they look in the "sentence" or the "document".
     require_contexts: tuple[ContextCue, ...] = ()
+    # Only documents of these kinds (Document.kind: comment, mention, review …) are scored; empty: every
+    # kind in the rule's scope and voices. A model trained on one genre (COLD's comments) need not judge another
+    # (product reviews), where its flags are mostly complaints about goods.
+    kinds: tuple[Kind, ...] = ()
 
     @field_validator("allow_contexts", "require_contexts")
     @classmethod

@@ -4,7 +4,7 @@ A pack rule names a model shipped in ``models/<name>/`` (or a model folder's pat
 counts and the threshold (all data, see :class:`contentguard.packs.ModelRule`). For a batch of documents
 the stage runs after matching:
 
-1. it cuts each field in the rule's scope (and voices) into sentences at the ruleset's sentence ends
+1. it cuts each field in the rule's scope (and voices, and document ``kinds`` when the rule names them) into sentences at the ruleset's sentence ends
    (``rules/ruleset.yaml``), trimming whitespace, so every span indexes the original text;
 2. it drops sentences shorter than ``min_chars``, those with an exemption context (``allow`` terms or
    ``allow_contexts``: the counter-statements 不应该歧视 and the like, as data) and, when the rule has
@@ -148,6 +148,8 @@ class ModelStage:
                 # Not scored where the context stage would drop the finding anyway (an "advertiser" voice
                 # depends on the other findings, so such rules are scored for every speaker).
                 if voices and "advertiser" not in voices and document.speaker not in voices:
+                    continue
+                if rule.kinds and document.kind not in rule.kinds:
                     continue
                 exempt, required = self._exemptions[r], self._requirements[r]
                 if exempt.document is not None or required.document is not None:
