@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     data = Path(args.data)
     guard = contentguard.load()
     out = []
-    for corpus, kind, rows in (("smp_weibo", "mention", smp_weibo(data)), ("shopping_rest", "review", shopping_rest(data))):
+    sources = (("smp_weibo", "mention", smp_weibo(data)), ("shopping_rest", "review", shopping_rest(data)))
+    for corpus, kind, rows in sources:
         documents = (contentguard.Document(id=f"{corpus}:{line}", kind=kind, body=text) for line, text in rows)
         reports = guard.check_batch(documents, workers=args.workers)
         for (line, text), report in zip(rows, reports, strict=True):
@@ -74,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
                     out.append({"corpus": corpus, "line": line, "rule_id": f.rule_id, "start": f.start, "end": f.end,
                                 "match": f.text, "snippet": window, "offset": offset, "state": state,
                                 "confidence": f.confidence})
-        print(f"{corpus}: {len(rows)} documents, {sum(r['corpus'] == corpus for r in out)} abuse findings", file=sys.stderr)
+        found = sum(r["corpus"] == corpus for r in out)
+        print(f"{corpus}: {len(rows)} documents, {found} abuse findings", file=sys.stderr)
     with open(args.out, "w", encoding="utf-8") as handle:
         for record in out:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -4,8 +4,9 @@ A pack rule names a model shipped in ``models/<name>/`` (or a model folder's pat
 counts and the threshold (all data, see :class:`contentguard.packs.ModelRule`). For a batch of documents
 the stage runs after matching:
 
-1. it cuts each field in the rule's scope (and voices, and document ``kinds`` when the rule names them) into sentences at the ruleset's sentence ends
-   (``rules/ruleset.yaml``), trimming whitespace, so every span indexes the original text;
+1. it cuts each field in the rule's scope (and voices, and document ``kinds`` when the rule names them) into
+   sentences at the ruleset's sentence ends (``rules/ruleset.yaml``), trimming whitespace, so every span
+   indexes the original text;
 2. it drops sentences shorter than ``min_chars``, those with an exemption context (``allow`` terms or
    ``allow_contexts``: the counter-statements 不应该歧视 and the like, as data) and, when the rule has
    ``require_contexts``, those without one of them (e.g. no person or group the words could attack);
