@@ -239,6 +239,10 @@ def test_promotion_agitation_and_aimed_abuse_by_the_public_stand(default_guard, 
     ("当时我失恋导致脑残，异地恋太难", "mention", "self"),
     ("人生在世，遇到几个人渣都是难免的", "review", "saying"),
     ("//@二逼瓦西里:转发支持。", "mention", "handle"),
+    ("她未来公公在今早突然暴毙了", "mention", "literal"),
+    ("洗了头皮痒死全家都说我怎么网上买东西", "review", "split"),
+    ("再喝这牌子的奶纯傻逼", "review", "self"),
+    ("无按键太傻逼", "review", "thing"),
 ])
 def test_public_insults_aimed_at_no_one_are_dropped_with_their_reason(default_guard, text, kind, label):
     report = default_guard.check(contentguard.Document(body=text, kind=kind))
@@ -255,6 +259,8 @@ def test_public_insults_aimed_at_no_one_are_dropped_with_their_reason(default_gu
     "这衣服的卖家就是狗屎",            # the seller, not the goods
     "你的病毒快滚回去吧傻逼",          # said to the reader
     "你这个脑残的家伙",                # a person called so
+    "谁再买这牌子谁是傻逼",            # whoever buys it: aimed at others, not a vow
+    "骗人的商家死全家",                # a curse on the seller
 ])
 def test_public_insults_aimed_at_someone_stand_next_to_those_cues(default_guard, text):
     report = default_guard.check(contentguard.Document(body=text, kind="review"))
