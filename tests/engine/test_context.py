@@ -243,6 +243,8 @@ def test_promotion_agitation_and_aimed_abuse_by_the_public_stand(default_guard, 
     ("洗了头皮痒死全家都说我怎么网上买东西", "review", "split"),
     ("再喝这牌子的奶纯傻逼", "review", "self"),
     ("无按键太傻逼", "review", "thing"),
+    ("太他 妈的瘦了 懒得退", "review", "intensifier"),     # hit_noise: 他 妈的 is 他妈的 to the cues
+    ("真他、妈、的坑，和网上差别太大", "mention", "intensifier"),
 ])
 def test_public_insults_aimed_at_no_one_are_dropped_with_their_reason(default_guard, text, kind, label):
     report = default_guard.check(contentguard.Document(body=text, kind=kind))
@@ -261,7 +263,15 @@ def test_public_insults_aimed_at_no_one_are_dropped_with_their_reason(default_gu
     "你这个脑残的家伙",                # a person called so
     "谁再买这牌子谁是傻逼",            # whoever buys it: aimed at others, not a vow
     "骗人的商家死全家",                # a curse on the seller
+    "你个傻 逼",                       # an obfuscated insult at the reader
 ])
 def test_public_insults_aimed_at_someone_stand_next_to_those_cues(default_guard, text):
     report = default_guard.check(contentguard.Document(body=text, kind="review"))
     assert "abuse" in report.categories(), (report.findings, report.context_dropped)
+
+
+def test_hit_noise_is_a_regex_checked_when_the_settings_load(tmp_path):
+    path = tmp_path / "context.yaml"
+    path.write_text("hit_noise: '[unclosed'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"context.yaml.*hit_noise"):
+        ContextSettings.from_file(path)

@@ -195,6 +195,16 @@ class ContextSettings(_Frozen):
     families: tuple[Family, ...] = ()
     # How many characters of the clause on each side a cue looks at.
     window: int = Field(20, ge=1)
+    # Characters taken out of a hit before the cues read it (``hit`` tests and ``where: hit``): an obfuscated
+    # hit (他 妈 的, 他、妈、的) is the same word to a cue as the plain one. None: the hit as written.
+    hit_noise: str | None = None
+
+    @field_validator("hit_noise")
+    @classmethod
+    def _hit_noise_compiles(cls, value):
+        if value is not None:
+            pattern_info(value, 0)  # ValueError naming the regex
+        return value
 
     @field_validator("families")
     @classmethod
@@ -347,6 +357,7 @@ class ContextStage:
                 raise ConfigError(f"context settings: model.name {model.name!r}: no model folder {folder} "
                                   "(train it with benchmarks/train_context.py, or remove the 'model' section)")
         families = [_CompiledFamily(f) for f in self.settings.families]
+        self._hit_noise = LazyPattern(self.settings.hit_noise, 0) if self.settings.hit_noise else None
         self._families = {compiled.family.name: compiled for compiled in families}
         # Each rule belongs to the first family that names it.
         self._family_of: dict[str, _CompiledFamily] = {}
@@ -537,6 +548,8 @@ class ContextStage:
             "clause-before": (clause_start, start),
             "clause-after": (end, clause_end),
         })
+        if self._hit_noise is not None:
+            views["hit"] = self._hit_noise.sub("", views["hit"])
         voice, channel, field = said
         # The trained model's cue feature is computed as it was in training: from the family's one prior.
         score = family.prior if trained_prior else family.prior_for(voice)
