@@ -272,6 +272,6 @@ def test_public_insults_aimed_at_someone_stand_next_to_those_cues(default_guard,
 
 def test_hit_noise_is_a_regex_checked_when_the_settings_load(tmp_path):
     path = tmp_path / "context.yaml"
-    path.write_text("hit_noise: '[unclosed'\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"context.yaml.*hit_noise"):
+    path.write_text("families:\n  - {name: x, label: insult, rules: [a/*], hit_noise: '[unclosed'}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"context.yaml.*families.0.hit_noise"):
         ContextSettings.from_file(path)

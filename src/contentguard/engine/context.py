@@ -152,7 +152,18 @@ class Family(_Frozen):
     # A family of proposals (productive forms): its hit yields to a finding of another rule of the same
     # top-level category at the same place, which already says it.
     yields: bool = False
+    # Characters taken out of the family's hits before its cues read them (``hit`` tests and ``where: hit``):
+    # an obfuscated insult (他 妈 的, 他、妈、的) is the same word to a cue as the plain one. None: the hit as
+    # written (a family whose cues look for the obfuscation itself, such as a disguised 裸*聊, keeps it).
+    hit_noise: str | None = None
     cues: tuple[Cue, ...] = ()
+
+    @field_validator("hit_noise")
+    @classmethod
+    def _hit_noise_compiles(cls, value):
+        if value is not None:
+            pattern_info(value, 0)  # ValueError naming the regex
+        return value
 
     @field_validator("priors")
     @classmethod
@@ -195,16 +206,6 @@ class ContextSettings(_Frozen):
     families: tuple[Family, ...] = ()
     # How many characters of the clause on each side a cue looks at.
     window: int = Field(20, ge=1)
-    # Characters taken out of a hit before the cues read it (``hit`` tests and ``where: hit``): an obfuscated
-    # hit (他 妈 的, 他、妈、的) is the same word to a cue as the plain one. None: the hit as written.
-    hit_noise: str | None = None
-
-    @field_validator("hit_noise")
-    @classmethod
-    def _hit_noise_compiles(cls, value):
-        if value is not None:
-            pattern_info(value, 0)  # ValueError naming the regex
-        return value
 
     @field_validator("families")
     @classmethod
@@ -325,6 +326,7 @@ class _CompiledFamily:
         self.family = family
         self.cues = tuple((cue, LazyPattern(cue.pattern, 0) if cue.pattern else None,
                            LazyPattern(cue.hit, 0) if cue.hit else None) for cue in family.cues)
+        self.hit_noise = LazyPattern(family.hit_noise, 0) if family.hit_noise else None
 
     def __getstate__(self):
         return {"family": self.family}
@@ -357,7 +359,6 @@ class ContextStage:
                 raise ConfigError(f"context settings: model.name {model.name!r}: no model folder {folder} "
                                   "(train it with benchmarks/train_context.py, or remove the 'model' section)")
         families = [_CompiledFamily(f) for f in self.settings.families]
-        self._hit_noise = LazyPattern(self.settings.hit_noise, 0) if self.settings.hit_noise else None
         self._families = {compiled.family.name: compiled for compiled in families}
         # Each rule belongs to the first family that names it.
         self._family_of: dict[str, _CompiledFamily] = {}
@@ -548,8 +549,8 @@ class ContextStage:
             "clause-before": (clause_start, start),
             "clause-after": (end, clause_end),
         })
-        if self._hit_noise is not None:
-            views["hit"] = self._hit_noise.sub("", views["hit"])
+        if compiled.hit_noise is not None:
+            views["hit"] = compiled.hit_noise.sub("", views["hit"])
         voice, channel, field = said
         # The trained model's cue feature is computed as it was in training: from the family's one prior.
         score = family.prior if trained_prior else family.prior_for(voice)
