@@ -74,3 +74,16 @@ def test_validator_rejects_bad_records():
     clickbait_without_title = dict(privacy_with_bad_id, id="x-4", body="震惊", labels=["clickbait"])
     for record in (privacy_with_bad_id, clean_with_valid_card, unknown_category, clickbait_without_title):
         assert evaluate.validate_record(record), record["id"]
+
+
+def test_fresh4_development_set_is_valid_and_weighted_as_documented(records_by_set):
+    """fresh4 (tests/data/README.md): confidentiality and sensitive recall, about a third clean, six kinds."""
+    fresh4 = evaluate.load_records(DATA_DIR / "fresh4.jsonl")
+    assert evaluate.validate_records({**records_by_set, "fresh4.jsonl": fresh4}) == []
+    assert all(record["id"].startswith("fresh4-") for record in fresh4)
+    per_category = Counter(label for record in fresh4 for label in record["labels"])
+    assert per_category["confidentiality"] >= 75
+    assert per_category["sensitive"] >= 65
+    clean_share = sum(not record["labels"] for record in fresh4) / len(fresh4)
+    assert 0.30 <= clean_share <= 0.40
+    assert {record["kind"] for record in fresh4} == {"post", "reply", "staff_post", "comment", "review", "mention"}
