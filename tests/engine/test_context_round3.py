@@ -97,3 +97,24 @@ def test_listing_words_that_claim_nothing(default_guard, text, rule):
 def test_a_real_investment_promise_and_a_real_cure_stay(default_guard):
     assert "advertising/financial-promise" in _ids(default_guard.check("资金0风险，稳赚不赔"))
     assert "advertising/medical-efficacy" in _ids(default_guard.check("本品可以治愈糖尿病"))
+
+
+@pytest.mark.parametrize("text", ["少送了一份饮料少送了一份饮料少送了一份饮料", "降价了 11111111111111111111"])
+def test_a_complaint_or_digits_repeated_in_a_review_is_no_flood(default_guard, text):
+    report = default_guard.check(contentguard.Document(body=text, kind="review"))
+    assert "spam/flooding" not in _ids(report)
+    assert _dropped(report, "spam/flooding")
+
+
+def test_an_in_game_role_is_no_claim_but_the_game_ranked_is(default_guard):
+    role = default_guard.check("在游戏中你将扮演最好的厨师角色，经营自己的餐厅")
+    assert not any(f.category.startswith("exaggeration") for f in role.findings), role.findings
+    game = default_guard.check("这是史上最好玩的模拟经营游戏")
+    assert any(f.category.startswith("exaggeration") for f in game.findings)
+
+
+def test_the_listings_support_qq_is_not_personal_data_but_a_mobile_stays(default_guard):
+    listing = default_guard.check("欢迎提出意见。如果使用中遇到任何问题，请添加QQ：2680966557")
+    assert "privacy/qq-number" not in _ids(listing)
+    mobile = default_guard.check("欢迎提出意见。如果使用中遇到任何问题，请打13912345678找小王")
+    assert "privacy/mobile-number" in _ids(mobile)
