@@ -6,6 +6,7 @@ Usage (from the repository root):
     python benchmarks/evaluate_real.py --data DIR --limit 3000 --corpus ad_copy --corpus headlines
     python benchmarks/evaluate_real.py --draw 40 --out new_sample.jsonl   # draw hits to label (seeded)
     python benchmarks/evaluate_real.py --corpus weibo --draw 50 --draw-category abuse --seed 21 --out abuse.jsonl
+    python benchmarks/evaluate_real.py --corpus headlines --kind headlines=post   # the titles as a company's own posts
 
 Per corpus it prints the flag rate by category and by rule, the review and block rates, how many
 hits the context stage dropped or sent to review, and the precision of findings on the labelled
