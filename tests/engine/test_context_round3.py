@@ -51,8 +51,8 @@ def test_a_game_listing_describing_combat_is_game_content(default_guard, text):
 
 @pytest.mark.parametrize("kind", ["post", "comment"])
 def test_weapons_offered_or_terror_praised_count_in_every_voice(default_guard, kind):
-    assert "sensitive/violence" in _ids(default_guard.check(contentguard.Document(body="出售枪支弹药，货到付款", kind=kind)))
-    assert "sensitive/violence" in _ids(default_guard.check(contentguard.Document(body="恐怖分子干得好", kind=kind)))
+    for text in ("出售枪支弹药，货到付款", "恐怖分子干得好"):
+        assert "sensitive/violence" in _ids(default_guard.check(contentguard.Document(body=text, kind=kind)))
 
 
 def test_a_comment_naming_terrorists_only_mentions_them(default_guard):
