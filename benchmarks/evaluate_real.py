@@ -6,6 +6,7 @@ Usage (from the repository root):
     python benchmarks/evaluate_real.py --data DIR --limit 3000 --corpus ad_copy --corpus headlines
     python benchmarks/evaluate_real.py --draw 40 --out new_sample.jsonl   # draw hits to label (seeded)
     python benchmarks/evaluate_real.py --corpus weibo --draw 50 --draw-category abuse --seed 21 --out abuse.jsonl
+    python benchmarks/evaluate_real.py --corpus headlines --kind headlines=post   # the titles as a company's own posts
 
 Per corpus it prints the flag rate by category and by rule, the review and block rates, how many
 hits the context stage dropped or sent to review, and the precision of findings on the labelled
@@ -42,8 +43,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
 import contentguard
+from contentguard.document import Kind
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # ../shared/data beside the repository (a worktree one level deeper looks one level further up).
@@ -109,9 +112,10 @@ CORPORA = (
 )
 
 
-def document(corpus: Corpus, line: int, text: str) -> contentguard.Document:
+def document(corpus: Corpus, line: int, text: str, kind: str | None = None) -> contentguard.Document:
     fields = {"title": text, "body": ""} if corpus.field == "title" else {"body": text}
-    return contentguard.Document(id=f"{corpus.name}:{line}", kind=corpus.kind, **fields)  # type: ignore[arg-type]
+    return contentguard.Document(id=f"{corpus.name}:{line}", kind=kind or corpus.kind,  # type: ignore[arg-type]
+                                 **fields)
 
 
 def load_labels(name: str) -> list[dict]:
@@ -140,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
     labels = load_labels("sample.jsonl")
     recall_labels = load_labels("recall_ad_copy.jsonl")
     wanted = set(args.corpus or [c.name for c in CORPORA])
+    kinds = dict(args.kind or [])
     draws: list[dict] = []
     overall: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for corpus in CORPORA:
@@ -153,7 +158,8 @@ def run(args: argparse.Namespace) -> int:
         texts = dict(rows)
         keep = {r["line"] for r in [*labels, *recall_labels] if r["corpus"] == corpus.name}
         rows = select(corpus, rows, args.limit, keep)
-        reports = list(guard.check_batch((document(corpus, line, text) for line, text in rows),
+        kind = kinds.get(corpus.name, corpus.kind)
+        reports = list(guard.check_batch((document(corpus, line, text, kind) for line, text in rows),
                                          workers=args.workers))
         by_category: Counter[str] = Counter()
         by_rule: Counter[str] = Counter()
@@ -176,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
                 contexts[f"dropped:{dropped.context.label if dropped.context else '?'}"] += 1
         n = len(reports)
         flagged = sum(1 for r in reports if r.findings)
-        print(f"== {corpus.name} ({corpus.family}; kind={corpus.kind}, {corpus.field}): {n} documents "
+        print(f"== {corpus.name} ({corpus.family}; kind={kind}, {corpus.field}): {n} documents "
               f"of {len(texts)}")
         print(f"flagged {flagged / n:.1%} ({flagged})  review {decisions['review'] / n:.1%}  "
               f"blocked {decisions['block'] / n:.2%} ({decisions['block']})")
@@ -224,6 +230,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _corpus_kind(value: str) -> tuple[str, str]:
+    name, _, kind = value.partition("=")
+    kinds = list(get_args(Kind))
+    if name not in [c.name for c in CORPORA] or kind not in kinds:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: want CORPUS=KIND with a corpus of {[c.name for c in CORPORA]} and a kind of {kinds}")
+    return name, kind
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="the shared data folder (default ../shared/data)")
@@ -236,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="draw only findings of this top-level category (repeatable: abuse, sensitive …)")
     parser.add_argument("--seed", type=int, default=None,
                         help=f"seed of the draw (default {SEED}); use a new one to judge a fresh sample")
+    parser.add_argument("--kind", action="append", type=_corpus_kind, metavar="CORPUS=KIND",
+                        help="file a corpus under another kind (headlines=post: the titles as a company's own "
+                             "posts); repeatable")
     parser.add_argument("--out", default="real_sample_draw.jsonl")
     args = parser.parse_args(argv)
     if not Path(args.data).is_dir():

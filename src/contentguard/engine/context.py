@@ -52,6 +52,9 @@ class _Frozen(BaseModel):
 class VoiceSettings(_Frozen):
     # Categories (top level, e.g. "spam") whose finding in a public document makes it an advertisement.
     advertiser_categories: tuple[str, ...] = ()
+    # Rules (ids) of those categories whose finding says nothing about selling (spam/flooding: the same
+    # words repeated), so it does not make the document an advertisement.
+    not_advertising: tuple[str, ...] = ()
 
 
 class ChannelSettings(_Frozen):
@@ -344,6 +347,7 @@ class ContextStage:
         self._voices: Mapping[str, frozenset[RuleVoice]] = {
             rule.id: frozenset(rule.voices or pack.voices or ALL_VOICES) for pack in packs for rule in pack.rules}
         self._advertiser_categories = frozenset(self.settings.voice.advertiser_categories)
+        self._not_advertising = frozenset(self.settings.voice.not_advertising)
         model = self.settings.model
         self._model_families = frozenset(model.families) if model is not None else frozenset()
         unknown = self._model_families - {f.name for f in self.settings.families}
@@ -394,7 +398,7 @@ class ContextStage:
         speaker = document.speaker
         channel = self.channel_of(document)
         advertises = speaker == "public" and any(
-            f.category.split(".", 1)[0] in self._advertiser_categories
+            f.category.split(".", 1)[0] in self._advertiser_categories and f.rule_id not in self._not_advertising
             and speaker in self.voices_of(f.rule_id) for f in findings)
         texts = dict(document.fields())
         breaks: dict[str, _Breaks] = {}
