@@ -96,8 +96,9 @@ def corpus_of(corpora: list[Corpus]) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR)
-    parser.add_argument("--folds", default="酒店,weibo2018", help="folds whose name holds one of these words ('' = all)")
-    parser.add_argument("--families", default="base,nbblend,shared,sources,mlp")
+    parser.add_argument("--folds", default="酒店,weibo2018",
+                        help="only the folds whose name holds one of these words ('' = all four)")
+    parser.add_argument("--families", default="base,nbblend,clause,shared,sources,mlp")
     args = parser.parse_args(argv)
     families = set(args.families.split(","))
     np.random.seed(SEED)
@@ -142,9 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             contrast = re.compile("|".join(sorted(map(re.escape, cues.contrasts), key=len, reverse=True)))
             after = {}
             for index, text in enumerate(held):
-                last = None
-                for last in contrast.finditer(text):
-                    pass
+                matches = list(contrast.finditer(text))
+                last = matches[-1] if matches else None
                 if last is not None and re.search(r"\w", text[last.end():]):
                     after[index] = text[last.end():]
             indices = np.array(sorted(after), dtype=np.int64)
@@ -196,7 +196,6 @@ def main(argv: list[str] | None = None) -> int:
             classifier.fit(train_x @ mask, label_array, sample_weight=weights)
             record("shared", classifier.decision_function(held_x @ mask))
         if "mlp" in families:
-            columns = np.arange(min(MLP_FEATURES, train_x.shape[1]))
             document_frequency = np.bincount(train_x.indices, minlength=train_x.shape[1])
             columns = np.sort(np.argsort(-document_frequency, kind="stable")[:MLP_FEATURES])
             small_train, small_held = train_x[:, columns], held_x[:, columns]
