@@ -129,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  base fitted in {time.perf_counter() - started:.0f}s")
         base_logits = base.logits(held)
         record("base", base_logits)
+        said_positive = base_logits[:, POSITIVE] > base_logits[:, NEGATIVE]
+        recall = {label: float(np.mean(said_positive[gold == label] == (label == "positive")))
+                  for label in ("positive", "negative")}
+        print(f"  base recall: positive {recall['positive']:.4f}, negative {recall['negative']:.4f}; "
+              f"neutral the top label on {np.mean(base_logits.argmax(axis=1) == LABELS.index('neutral')):.1%}")
         train_x, held_x = base.features(texts), base.features(held)
         label_array = np.array(labels)
         if "nbblend" in families:
