@@ -18,6 +18,11 @@ benchmarks/train_sentiment.py (fixed seed), so these are texts the model was not
 SnowNLP (a benchmark-only dependency) gives one score P(positive) in [0, 1]. Binary: positive when
 > 0.5. Three-way: neutral when the score falls in a band [low, high] chosen on the Weibo validation
 splits to maximise SnowNLP's own macro-F1 — the fairest three-way reading of a binary model.
+
+Other model families (naive Bayes blend, one hidden layer, per-domain heads, shared tokens, clause-level
+scoring) were compared with the shipped recipe on the same cross-corpus folds by
+benchmarks/experiment_sentiment_family.py; their figures are in models/sentiment/MODEL_CARD.md.
+
 Note SnowNLP's shipped sentiment model was itself trained on product reviews, possibly overlapping
 the review corpora here, which would flatter its review figures.
 """
