@@ -1,0 +1,108 @@
+"""Generalization probes, round E (#8): leaks told by insiders or flagged as not yet public, and
+sensitive targets with a stance, a call or a wink.
+
+Written from scratch for this round from POLICY.md's 保密性原则 and its list of prohibited content,
+not taken from any data set (the fresh4 development set was only read for which *shapes* were missed).
+Leaks come in the public's voice too: an employee, a former employee or a relative relaying an
+inside fact (在职的说一句, 我小姨在他们总部做财务). Sensitive texts pair a target (a people, a faith, a
+date, the leader, the state) with what is said of it. Clean traps share the words: a customer in a
+shop, published results, teasers, password advice, refusals to disclose; strikes abroad, stocktaking
+on 6月4日, festival greetings, a party-branch visit, a film about the 1960s, a Pooh toy. A few are in
+traditional characters.
+
+Run ``python -m tests.test_generalization_e`` for a recall / false-alarm summary per category.
+"""
+
+from __future__ import annotations
+
+from tests.probes import print_probe_summary, probe_cases, probe_tests
+
+DEFAULT_KIND = {"confidentiality": "staff_post", "sensitive": "comment"}
+
+VIOLATING: dict[str, list] = {
+    "confidentiality": [
+        # an insider, or someone relaying one, in the public's voice
+        ("comment", "我小姨在他们总部做财务，说上半年净亏了一个多亿"),
+        ("review", "以前在这家酒店上过班，客房部一个月流失率快30%"),
+        ("comment", "在职的说一句，这季度我们区的回款只完成了四成"),
+        ("comment", "我就是他们家仓库的，双11实际发货才12万单"),
+        ("mention", "我是你们的老员工，年终奖今年只发了半个月"),
+        ("comment", "內部人士透露，這家連鎖今年要關掉一百多家店"),
+        # "not out yet" next to a business fact
+        "HR那边说今年调薪预算只有3%，还没正式通知，先别往外说",
+        "刚开完会，下季度把华南仓并到华东仓，人员名单下周出，大家先别往外说",
+        "新车型的指导价定在15.98万，官宣前大家别截图",
+        "我們部門下個月要裁掉15個人，名單已經定了",
+        # the account lets it slip
+        ("reply", "不瞒您说，这款面膜下个月起要提价20%"),
+        ("reply", "这批货是找宁波恒远纺织代工的，品质放心"),
+        ("reply", "据内部测算，这个型号的返修率在3%左右"),
+        "周会投影上是下半年的调价计划，涨幅不小",
+        "老板住院了，做了心脏搭桥，公司的事现在是副总在管",
+        ("post", "感谢老客户陈志明先生，陈先生在我行理财超过300万元"),
+    ],
+    "sensitive": [
+        "周末大家一起到省政府门口拉横幅，人越多越好",
+        "听说昨晚那边镇上死了好几个人，新闻都被删了，快扩散",
+        "共产党早晚要垮，看谁笑到最后",
+        "庆丰帝又出来讲话了，你懂的",
+        "新疆人都是小偷，别让他们进小区",
+        "穆斯林都是恐怖分子",
+        "支持哈马斯，这次炸得解气",
+        "看到日本车就砸，这才是爱国",
+        "文革那会儿多好，真该再来一次",
+        ("post", "八九年的那个春天，我们永远记得，那些年轻人不该被遗忘"),
+        ("post", "光复香港主题T恤限量发售"),
+        ("staff_post", "公司规定信基督的员工优先晋升，不信的年终奖减半"),
+        ("staff_post", "言论自由都没了，翻墙出去才知道真相"),
+        "跟着大师练功，癌都好了，医院都不用去",
+        "台灣從來就不屬於中國",
+    ],
+}
+
+CLEAN: dict[str, list] = {
+    "confidentiality": [
+        ("review", "我在这家店做了美甲，花了200元，手艺不错"),
+        "今天是我在公司上班的第1000天，感谢大家",
+        ("review", "作为在这家酒店住过多次的客人，房价合理"),
+        ("post", "新品发布会定于3月15日，敬请期待"),
+        ("post", "据公司2025年年报显示，营收增长12%"),
+        ("post", "招聘：销售代表，底薪4000+提成，五险一金"),
+        "提醒：电脑密码不要贴在显示器上，请定期更换",
+        ("reply", "您好，代工厂信息不便透露，产品质量由我们负责"),
+        ("post", "喜报！我司与某集团签约，共同开拓华南市场"),
+        ("comment", "我朋友在这家健身房办了卡，2000一年"),
+        ("staff_post", "明天是小王生日，大家先别说，给她个惊喜"),
+        ("reply", "说实话，这款是我们卖得最好的，欢迎试试"),
+    ],
+    "sensitive": [
+        ("post", "国庆节快乐，全场8折"),
+        ("post", "6月4日仓库盘点，暂停发货一天"),
+        "法国大罢工，巴黎地铁停运，出行注意",
+        ("post", "开斋节快乐，清真餐厅营业时间调整为晚7点"),
+        ("post", "小熊维尼毛绒玩偶上新，迪士尼正版"),
+        "西藏的天空真蓝，布达拉宫太美了",
+        ("post", "党支部组织党员参观红色教育基地，重温入党誓词"),
+        "这部电影讲的是文革时期的故事，很感人",
+        "不要歧视少数民族，大家都是同胞",
+        ("post", "我们公司成立于1989年，三十多年专注做好一杯茶"),
+        "台湾自古以来就是中国的领土",
+        "这个游戏里的大选模式太好玩了",
+    ],
+}
+
+# Known gaps, left out of the assertions and named in the closing note.
+KNOWN: set[str] = set()
+
+
+def _cases(table):
+    return probe_cases(table, DEFAULT_KIND, KNOWN)
+
+
+test_violation_is_flagged, test_clean_trap_is_not_flagged = probe_tests(VIOLATING, CLEAN, DEFAULT_KIND, KNOWN)
+
+
+if __name__ == "__main__":  # a summary: recall on violations, false alarms on traps
+    import sys
+
+    print_probe_summary(VIOLATING, CLEAN, DEFAULT_KIND, KNOWN, verbose="-v" in sys.argv)
