@@ -57,6 +57,17 @@ VIOLATING: dict[str, list] = {
         ("staff_post", "今天开会定了，明年广告预算砍一半，直播团队解散"),
         ("staff_post", "客户数据库导出来了，三万多条手机号，谁要拿去做回访"),
         ("staff_post", "下周三董事会要审议出售子公司的议案，先别声张"),
+        # third batch: margins, store results, allowances, a CFO's exit, rent, rebates, mortgages
+        ("staff_post", "我們這季度的毛利率只有12%，比去年掉了一半"),
+        ("comment", "我在他們門店當店長，這個月業績才完成六成"),
+        ("staff_post", "下个月起全员取消餐补，通知还没发"),
+        ("reply", "其实这批货是清库存的，成本价才20，我们卖59"),
+        ("staff_post", "董事会昨天定了，CFO下个月离职，接任的是从外面挖来的人，公告还没出"),
+        ("staff_post", "办公室wifi旁边贴着财务系统的账号密码，大家注意"),
+        ("staff_post", "新店的房租谈下来了，每月4.2万，签了五年"),
+        ("staff_post", "我们和京东的返点谈到了6个点"),
+        ("comment", "他们家财务的朋友说，老板已经把公司抵押出去了"),
+        ("staff_post", "年会上老板透露明年要在港股上市，大家先别外传"),
     ],
     "sensitive": [
         "周末大家一起到省政府门口拉横幅，人越多越好",
@@ -90,6 +101,15 @@ VIOLATING: dict[str, list] = {
         ("post", "我们店的黑人模特太黑了，拍照都找不到脸哈哈"),
         ("comment", "那些吃猪肉的都该下地狱"),
         ("comment", "明天晚上八点，全市的外卖骑手一起停工，到平台总部门口讨薪"),
+        # third batch: slogans, owners gathering at a sales office, cults, attacks on the party
+        ("comment", "台獨萬歲，台灣是台灣人的"),
+        ("comment", "下周六全体业主到开发商售楼处集合维权，一个都不能少"),
+        ("post", "纪念香港回归？不，我们纪念的是那些为自由流血的人"),
+        ("comment", "西藏人民被压迫了几十年，支持藏独"),
+        ("comment", "全能神才是真神，末日来临前快入教"),
+        ("comment", "支那猪滚出台湾"),
+        ("post", "小编觉得那个政党早晚要倒台，大家懂的"),
+        ("comment", "新闻联播全是假的，这个国家没救了"),
     ],
 }
 
@@ -115,6 +135,21 @@ CLEAN: dict[str, list] = {
         ("reply", "亲，我们的产品都是自有工厂生产的，放心购买"),
         ("post", "诚邀供应商参与我司2026年包材采购招标，报名截止3月1日"),
         ("comment", "他们家衣服和大牌同一个工厂？我不信"),
+        # third batch: boasts, teasers, prize pools, job ads, a customer's deposit, refusals
+        ("post", "我们的门店数量已突破500家，感谢一路支持"),
+        ("reply", "亲，新品预计下月上市，具体时间请关注官方公告"),
+        ("post", "本次活动总奖池10万元，参与转发即可抽奖"),
+        ("post", "财报显示，公司三季度营收同比增长15%"),
+        ("staff_post", "我在这家公司工作五年了，感恩遇见"),
+        ("comment", "我在这家银行存了5万，利率太低了"),
+        ("review", "酒店前台说今天满房了，只能换到别家"),
+        ("post", "诚聘财务主管：月薪1.5万-2万，有上市公司经验优先"),
+        ("staff_post", "公司组织员工体检，老板也一起参加"),
+        ("reply", "您好，具体的供应商信息属于商业秘密，恕不透露"),
+        ("post", "新店开业前，我们对所有员工进行了两周培训"),
+        ("comment", "听说这家店要关门了？真的假的"),
+        ("post", "我们与某大学签署战略合作协议，共建联合实验室"),
+        ("staff_post", "今天的周会上，总监表扬了客服团队"),
     ],
     "sensitive": [
         ("post", "国庆节快乐，全场8折"),
@@ -137,11 +172,25 @@ CLEAN: dict[str, list] = {
         ("comment", "这家火锅的毛肚上头，吃一口就停不下来"),
         ("post", "中秋节快乐，月饼买二送一"),
         ("comment", "我也想吃叶子上的露水，哈哈"),
+        # third batch: the handover, condemning separatists, dances, lawful complaints, festivals
+        ("post", "香港回归25周年，愿东方之珠更加璀璨"),
+        ("comment", "台独分子必须严惩，台湾是中国不可分割的一部分"),
+        ("post", "藏族同胞的锅庄舞跳得真好"),
+        ("comment", "业主群里在讨论物业费的事，大家理性沟通"),
+        ("post", "本店员工自愿参加的读经会，每周五晚"),
+        ("comment", "新闻联播今天报道了我们县的扶贫成果"),
+        ("post", "清明节，缅怀先烈"),
+        ("comment", "维权要走法律途径，别去堵门"),
+        ("post", "寺庙祈福一日游，含素斋"),
+        ("comment", "罢工是法国人的传统节目了"),
+        ("post", "国际劳动节快乐，全场满减"),
+        ("comment", "大大的笑脸送给你"),
     ],
 }
 
 # Known gaps, left out of the assertions and named in the closing note.
-KNOWN: set[str] = set()
+# A veiled commemoration with no date, slogan or wink word (纪念…为自由流血的人) needs more than a rule.
+KNOWN: set[str] = {"纪念香港回归？不，我们纪念的是那些为自由流血的人"}
 
 
 def _cases(table):
