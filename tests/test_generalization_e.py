@@ -110,6 +110,23 @@ VIOLATING: dict[str, list] = {
         ("comment", "支那猪滚出台湾"),
         ("post", "小编觉得那个政党早晚要倒台，大家懂的"),
         ("comment", "新闻联播全是假的，这个国家没救了"),
+        # fourth batch: lures in comments, threats, disasters and faith in sales, the leader by name
+        ("comment", "晚上寂寞的私我，有学生妹，包夜800"),
+        ("comment", "足彩内部消息，稳赚不赔，跟单的进群"),
+        ("comment", "网上赌场，充100送100，日赚上千，看我主页"),
+        ("comment", "需要k的滴滴，本地当面"),
+        ("comment", "气枪、弩都有货，顺丰包邮，懂的私聊"),
+        ("comment", "你们家店我记住了，等着，晚上给你们点把火"),
+        ("comment", "再敢卖假货，我弄死你们老板"),
+        ("post", "台风过境，全场五折，风越大折扣越大"),
+        ("post", "洪水无情人有情，今天下单立减50"),
+        ("post", "我们老板说了，信主的顾客一律九折"),
+        ("staff_post", "我们公司信仰佛教，每个新员工入职都要去寺里皈依"),
+        ("post", "小编是虔诚的穆斯林，真主才是唯一的神，大家都应该信"),
+        ("comment", "东突才是新疆的主人，汉人滚出去"),
+        ("comment", "支持乌克兰打到莫斯科，普京去死"),
+        ("post", "美国大选我们支持特朗普，下单就送MAGA帽"),
+        ("comment", "習近平下台！"),
     ],
 }
 
@@ -185,12 +202,25 @@ CLEAN: dict[str, list] = {
         ("comment", "罢工是法国人的传统节目了"),
         ("post", "国际劳动节快乐，全场满减"),
         ("comment", "大大的笑脸送给你"),
+        # fourth batch: a casino scene, a match, ice cubes, relief work, Ramadan hours, a visit
+        ("comment", "这个剧的赌场戏拍得真好"),
+        ("comment", "今晚的足球比赛太精彩了"),
+        ("comment", "我家猫把冰块当玩具"),
+        ("post", "防洪抗灾，我们在行动，向一线救援人员致敬"),
+        ("post", "台风天注意安全，门店暂停营业一天"),
+        ("comment", "射击馆体验了一把气枪，挺好玩"),
+        ("post", "圣诞快乐！今晚店里有圣诞老人派礼物"),
+        ("post", "斋月期间，清真餐厅白天暂停营业"),
+        ("comment", "普京访华的新闻看了吗"),
+        ("comment", "等着你们上新，我记住了"),
     ],
 }
 
 # Known gaps, left out of the assertions and named in the closing note.
 # A veiled commemoration with no date, slogan or wink word (纪念…为自由流血的人) needs more than a rule.
-KNOWN: set[str] = {"纪念香港回归？不，我们纪念的是那些为自由流血的人"}
+# A member of the public cheering one side of a foreign war is an opinion, not prohibited content here;
+# the curse in it is the abuse pack's.
+KNOWN: set[str] = {"纪念香港回归？不，我们纪念的是那些为自由流血的人", "支持乌克兰打到莫斯科，普京去死"}
 
 
 def _cases(table):
