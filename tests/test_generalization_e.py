@@ -89,6 +89,22 @@ VIOLATING: dict[str, list] = {
         ("staff_post", "部门周报：本周新签客户12家，回款380万"),
         ("review", "我在这家店打过工，后厨的菜都是隔夜的，老板还克扣工资"),
         ("staff_post", "公司这次给供应商压价压了15%，不同意的就换掉"),
+        # seventh batch: plain statements with no cue at all
+        ("staff_post", "本月各门店销售排名：朝阳店86万第一，海淀店72万第二"),
+        ("staff_post", "公司决定年底把客服部整体外包出去"),
+        ("staff_post", "新款奶茶12月上线，名字叫雪顶桂花，定价19"),
+        ("reply", "这款下个月会降价200，现在买不划算"),
+        ("staff_post", "老板说今年年终奖按1.5个月发"),
+        ("staff_post", "研发部的张工下个月要跳槽去竞争对手那了"),
+        ("post", "我们今年的目标是开到300家店，目前已经签了180家"),
+        ("staff_post", "新系统上线后，后台登录地址是admin.xxx.com，账号用工号"),
+        ("staff_post", "给大家看看我们的销售看板，这个月华东区完成率只有62%"),
+        ("staff_post", "会上说下半年要砍掉三条产品线"),
+        ("reply", "我们的面粉一直是从中粮拿的，一吨3800"),
+        ("staff_post", "明年的薪资普调幅度定了，平均3%"),
+        ("staff_post", "周末加班的同事注意，这个月加班费不发了，改成调休"),
+        ("staff_post", "我们和A公司的合作其实已经谈崩了，下个月就停止供货"),
+        ("staff_post", "新来的副总年薪两百万，还配了车"),
     ],
     "sensitive": [
         "周末大家一起到省政府门口拉横幅，人越多越好",
@@ -283,7 +299,9 @@ CLEAN: dict[str, list] = {
 # A veiled commemoration with no date, slogan or wink word (纪念…为自由流血的人) needs more than a rule.
 # A member of the public cheering one side of a foreign war is an opinion, not prohibited content here;
 # the curse in it is the abuse pack's.
-KNOWN: set[str] = {"纪念香港回归？不，我们纪念的是那些为自由流血的人", "支持乌克兰打到莫斯科，普京去死"}
+# A store-count target in the account's own post is often announced on purpose; the rules leave it.
+KNOWN: set[str] = {"纪念香港回归？不，我们纪念的是那些为自由流血的人", "支持乌克兰打到莫斯科，普京去死",
+                   "我们今年的目标是开到300家店，目前已经签了180家"}
 
 
 def _cases(table):
