@@ -200,9 +200,18 @@ def test_empty_and_blank_batches(model: SentimentModel) -> None:
 def test_predictions_are_unchanged(model: SentimentModel, texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     fast = model.predict(texts)
     fast_probabilities = model.predict_proba(texts)
-    monkeypatch.setattr(SentimentModel, "transform", SentimentModel._transform_reference)
+    monkeypatch.setattr(SentimentModel, "_rows", SentimentModel._reference_rows)
     assert np.array_equal(model.predict_proba(texts), fast_probabilities)
     assert model.predict(texts) == fast
+
+
+def test_the_scipy_free_product_equals_scipys_to_the_last_bit(model: SentimentModel, texts: list[str]) -> None:
+    """Prediction multiplies TfIdfRows by the coefficients without scipy (#13): the same sums in the same
+    order as scipy's CSR product, so the logits are bit for bit what ``transform(texts) @ coefficients`` gives."""
+    for batch in (texts, texts[:1], texts[7:40], []):
+        rows = model._rows(batch)
+        assert np.array_equal(rows.dot(model._coefficients), np.asarray(model.transform(batch) @ model._coefficients))
+        assert_identical(rows.tocsr(), model.transform(batch))
 
 
 @pytest.mark.parametrize("char_ngram_max", [1, 2, 3, 4])

@@ -146,7 +146,7 @@ class LinearTextModel(ShippedModel):
     # ---- prediction ---------------------------------------------------------------------------
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Logits (before temperature): one column for a binary model, one per label otherwise."""
-        return np.asarray(self.featurizer.transform(texts) @ self._coefficients) + self._intercepts
+        return self.featurizer.transform_rows(texts).dot(self._coefficients) + self._intercepts
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, one column per label, each row summing to one."""

@@ -5,7 +5,7 @@ Weibo emoticons and negation-scope marks) trained by ``benchmarks/train_sentimen
 as plain data, never as pickle: a JSON header (format version, labels, feature settings, checksums,
 provenance) beside an NPZ of arrays (vocabulary, idf, coefficients, intercepts) loaded with
 ``allow_pickle=False``, so loading a model file cannot execute code. Prediction is rebuilt here from
-numpy/scipy primitives; feature extraction (:class:`FeatureExtractor`) is the one implementation
+numpy primitives (scipy only for :meth:`SentimentModel.transform`'s matrix); feature extraction (:class:`FeatureExtractor`) is the one implementation
 shared by training and prediction.
 """
 
@@ -16,13 +16,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
 import numpy as np
 import pydantic
 import regex
-import scipy.sparse as sp
 
 from contentguard.errors import ModelError
 from contentguard.models.artifact import (
@@ -35,14 +34,18 @@ from contentguard.models.artifact import (
 )
 from contentguard.models.features import (
     HASH_MULTIPLIER,
+    TfIdfRows,
     decode_vocabulary,
     encode_vocabulary,
     extend_keys,
     normalize_text,
-    tf_idf,
+    tf_idf_rows,
     word_tokenizer,
 )
 from contentguard.report import LABELS, Sentiment
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -926,20 +929,27 @@ class SentimentModel(ShippedModel):
         result is identical to :meth:`_transform_reference`, which counts ``tokens()`` one by one through
         the vocabulary dict, and does not depend on how texts are batched.
         """
+        return self._rows(texts).tocsr()
+
+    def _rows(self, texts: Sequence[str]) -> TfIdfRows:
+        """:meth:`transform` as :class:`TfIdfRows`: prediction uses these, and never imports scipy."""
         if isinstance(texts, str):
             raise TypeError("predict takes a sequence of texts; use predict_one for a single text")
         keyed = self._extractor.batch_keys(texts)
         if keyed is None:  # jieba word features: counted text by text
-            return self._transform_reference(texts)
+            return self._reference_rows(texts)
         rows, keys = keyed
         positions, columns = self._keys.find(keys)
-        return self._tf_idf(rows[positions], columns, len(texts))
+        return tf_idf_rows(rows[positions], columns, len(texts), self._idf)
 
     def _transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
         """:meth:`transform` the plain way: every token of ``FeatureExtractor.tokens`` through the dict.
 
         Kept as the reference the fast path is tested against, and for settings it does not cover.
         """
+        return self._reference_rows(texts).tocsr()
+
+    def _reference_rows(self, texts: Sequence[str]) -> TfIdfRows:
         if isinstance(texts, str):
             raise TypeError("predict takes a sequence of texts; use predict_one for a single text")
         vocabulary_get = self.vocabulary.get
@@ -952,16 +962,11 @@ class SentimentModel(ShippedModel):
             row_lengths.append(len(indices))
         n_rows = len(row_lengths)
         rows = np.repeat(np.arange(n_rows), row_lengths)
-        return self._tf_idf(rows, np.asarray(columns, dtype=np.int64), n_rows)
-
-    def _tf_idf(self, rows: np.ndarray, columns: np.ndarray, n_rows: int) -> sp.csr_matrix:
-        """TF-IDF rows from one (row, column) pair per counted token, in any order."""
-        return tf_idf(rows, columns, n_rows, self._idf)
+        return tf_idf_rows(rows, np.asarray(columns, dtype=np.int64), n_rows, self._idf)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, one row per text, columns in :data:`LABELS` order."""
-        features = self.transform(texts)
-        logits = np.asarray(features @ self._coefficients) + self._intercepts
+        logits = self._rows(texts).dot(self._coefficients) + self._intercepts
         logits /= self.header.temperature
         logits -= logits.max(axis=1, keepdims=True)
         probabilities = np.exp(logits)
