@@ -5,8 +5,8 @@ Weibo emoticons and negation-scope marks) trained by ``benchmarks/train_sentimen
 as plain data, never as pickle: a JSON header (format version, labels, feature settings, checksums,
 provenance) beside an NPZ of arrays (vocabulary, idf, coefficients, intercepts) loaded with
 ``allow_pickle=False``, so loading a model file cannot execute code. Prediction is rebuilt here from
-numpy primitives (scipy only for :meth:`SentimentModel.transform`'s matrix); feature extraction (:class:`FeatureExtractor`) is the one implementation
-shared by training and prediction.
+numpy primitives (scipy only for :meth:`SentimentModel.transform`'s matrix); feature extraction
+(:class:`FeatureExtractor`) is the one implementation shared by training and prediction.
 """
 
 from __future__ import annotations
