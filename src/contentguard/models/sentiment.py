@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,6 +172,23 @@ PRE_CONTRAST_MARK = "«"
 WORD_PREFIX = "w:"
 
 
+class _LazyRe:
+    """A stdlib ``re`` pattern compiled on first use: the reference path's big alternations (the lexicon, the
+    negation cues) cost a few hundredths of a second to compile, and the batch path never runs them (#13)."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        compiled = self._compiled
+        if compiled is None:  # two threads may both compile it: the same result
+            compiled = self._compiled = re.compile(self.source)
+        return compiled.finditer(text)
+
+
 class _Literals:
     """Leftmost-longest, non-overlapping search for a list of literal words: the matches of the regex
     alternation of the words, longest first (what the per-text path runs), found by an Aho-Corasick
@@ -182,7 +199,7 @@ class _Literals:
     def __init__(self, words: Iterable[str]) -> None:
         self.words = sorted(words, key=lambda word: (-len(word), word))
         self._automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-        self._pattern = re.compile("|".join(re.escape(word) for word in self.words))
+        self._pattern = _LazyRe("|".join(re.escape(word) for word in self.words))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, word) of every match, in order; positions in code points."""
@@ -212,7 +229,7 @@ class FeatureExtractor:
         self.cues = cues
         # Longest alternatives first, so 没有 wins over 没 and 不错 (not a negation) over 不.
         alternatives = sorted(cues.not_negators | cues.negators | cues.scope_breaks, key=len, reverse=True)
-        self._cue_pattern = re.compile("|".join(re.escape(cue) for cue in alternatives) or r"(?!)")
+        self._cue_pattern = _LazyRe("|".join(re.escape(cue) for cue in alternatives) or r"(?!)")
         self._repeat = re.compile(rf"(.)\1{{{settings.max_char_repeat},}}")
         # Emoji cues (single symbol characters) are looked for in the running text; the other
         # emoticon cues are bracket names such as 哈哈 in [哈哈], and must not fire on plain 开心 / 怒.
@@ -227,7 +244,7 @@ class FeatureExtractor:
                                               dtype=np.uint32)
         lexicon = sorted(cues.positive_words | cues.negative_words, key=len, reverse=True)
         self._lexicon_pattern = (
-            re.compile("|".join(re.escape(word) for word in lexicon)) if lexicon and settings.lexicon_features else None
+            _LazyRe("|".join(re.escape(word) for word in lexicon)) if lexicon and settings.lexicon_features else None
         )
         contrasts = sorted(cues.contrasts, key=len, reverse=True)
         self._contrast_pattern = (
@@ -681,11 +698,13 @@ class SortedKeys:
     and loading is ``np.load`` only (no dict, no hash table built); a model built from a token -> column
     dict keeps its columns, given in key order as ``columns``. A batch of keys is found with :meth:`find`:
     single characters (keys below 2**21) in a direct table of every code point, the rest in an
-    open-addressing hash table; both are built on the first :meth:`find` (a few hundredths of a second),
-    not at load. :meth:`lookup` gives the same hits in the order of ``keys``.
+    open-addressing hash table; both are built when the keys looked up so far reach the vocabulary's size
+    (building them costs about what a binary search of that many keys does, a few hundredths of a second).
+    Until then a binary search of the sorted keys finds them: a one-file scan never builds the tables (#13).
+    :meth:`lookup` gives the same hits in the order of ``keys``.
     """
 
-    __slots__ = ("keys", "columns", "_tables")
+    __slots__ = ("keys", "columns", "_tables", "_searched")
 
     def __init__(self, keys: np.ndarray, columns: np.ndarray | None = None) -> None:
         keys = np.ascontiguousarray(keys, dtype=np.int64)
@@ -700,6 +719,7 @@ class SortedKeys:
         self.keys = keys
         self.columns = columns
         self._tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.uint64] | None = None
+        self._searched = 0  # keys looked up by binary search so far
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(positions in ``keys`` that are in the vocabulary, ascending, and their columns)."""
@@ -713,7 +733,14 @@ class SortedKeys:
         if not len(self.keys) or not len(keys):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
-        characters, slot_keys, slot_columns, shift = self._tables or self._build()
+        tables = self._tables
+        if tables is None:
+            searched = self._searched + len(keys)
+            if searched < len(self.keys):
+                self._searched = searched  # racing threads may under-count: they only search longer
+                return self._search(keys)
+            tables = self._build()
+        characters, slot_keys, slot_columns, shift = tables
         single = (keys > 0) & (keys < len(characters))  # the keys the direct table holds, or would hold
         single_positions = np.flatnonzero(single)
         single_columns = characters[keys[single_positions]]
@@ -731,6 +758,15 @@ class SortedKeys:
             go_on = ~match & (at != 0)
             pending, probe, slot = pending[go_on], probe[go_on], slot[go_on] + 1
         return np.concatenate(found_positions), np.concatenate(found_columns)
+
+    def _search(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`find` by binary search of the sorted keys (the same hits, no tables needed)."""
+        at = np.searchsorted(self.keys, keys)
+        inside = at < len(self.keys)
+        positions = np.flatnonzero(inside)
+        hit = (self.keys[at[positions]] == keys[positions]) & (keys[positions] != 0)
+        positions, at = positions[hit], at[positions[hit]]
+        return positions, (at if self.columns is None else self.columns[at])
 
     def _build(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.uint64]:
         """The direct table of single characters and the hash table of the other keys (see the class).
