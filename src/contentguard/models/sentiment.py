@@ -239,7 +239,7 @@ class FeatureExtractor:
             if len(cue) == 1 and unicodedata.category(cue) == "So"
         )
         self._emoji = re.compile("[" + "".join(re.escape(cue) for cue in emoji) + "]") if emoji else None
-        self._emoji_codes = np.array([ord(cue) for cue in emoji], dtype=np.uint32)
+        self._emoji_codes = np.array([ord(cue) for cue in emoji], dtype=np.uint32)  # sorted, as _in_sorted needs
         self._emoji_positive_codes = np.array([ord(cue) for cue in emoji if cue in cues.emoticons_positive],
                                               dtype=np.uint32)
         lexicon = sorted(cues.positive_words | cues.negative_words, key=len, reverse=True)
@@ -408,9 +408,9 @@ class FeatureExtractor:
             joined = "\n".join(cleaned)
         if self._emoji is not None:
             codes = _codes(joined)
-            at = np.flatnonzero(np.isin(codes, self._emoji_codes))
+            at = np.flatnonzero(_in_sorted(codes, self._emoji_codes))
             if len(at):
-                positive = np.isin(codes[at], self._emoji_positive_codes)
+                positive = _in_sorted(codes[at], self._emoji_positive_codes)
                 named_rows.extend(_rows_at(joined, at).tolist())
                 named_tokens.extend(EMOTICON_POSITIVE_TOKEN if flag else EMOTICON_NEGATIVE_TOKEN
                                     for flag in positive.tolist())
@@ -631,6 +631,15 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+def _in_sorted(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """``np.isin(values, members)`` for sorted ``members``, by binary search: np.isin imports numpy.ma, which
+    costs a one-file check more than the search (#13)."""
+    if not len(members):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(members, values), len(members) - 1)
+    return members[at] == values
+
+
 def _rows_at(text: str, positions: Sequence[int]) -> np.ndarray:
     """The text (row) of each position of a newline-joined batch: the number of newlines before it."""
     newlines = np.flatnonzero(_codes(text) == 10)
@@ -649,7 +658,9 @@ def _char_classes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(whitespace, negation-scope boundary) for each code point, as boolean arrays."""
     unknown = codes[~_CLASS_KNOWN[codes]]
     if len(unknown):
-        fresh = np.unique(unknown).tolist()
+        seen = np.zeros(len(_CLASS_KNOWN), dtype=bool)
+        seen[unknown] = True
+        fresh = np.flatnonzero(seen).tolist()  # np.unique, without its import of numpy.ma (#13)
         characters = [chr(code) for code in fresh]
         _CLASS_SPACE[fresh] = [character.isspace() for character in characters]
         _CLASS_BOUNDARY[fresh] = [_SCOPE_BOUNDARY.match(character) is not None for character in characters]
