@@ -107,7 +107,7 @@ def test_compile_cache_is_json_and_changes_no_report(tmp_path):
     files = list((tmp_path / "cache").glob("compiled-*.json"))
     assert len(files) == 1
     stored = json.loads(files[0].read_text(encoding="utf-8"))  # JSON, never pickle
-    assert {"regex", "pattern-analysis", "term-forms", "yaml"} <= set(stored)
+    assert {"regex", "pattern-analysis", "term-forms", "term-variants-keyed", "yaml"} <= set(stored)
     warm = _run(code, str(tmp_path / "cache"))
     off = _run(code, "off")
     assert cold == warm == off
