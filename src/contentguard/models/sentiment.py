@@ -873,11 +873,11 @@ class SentimentModel(ShippedModel):
         self._vocabulary_cache = cache
         self._keys = table
         idf = np.ascontiguousarray(idf, dtype=np.float64)
-        coefficients = np.ascontiguousarray(coefficients, dtype=np.float64)
+        coefficients = np.asfortranarray(coefficients, dtype=np.float64)
         for array in (idf, coefficients, intercepts):
             array.flags.writeable = False
         self._idf = idf
-        self._coefficients = coefficients  # (n_features, n_labels), C order for a fast sparse product
+        self._coefficients = coefficients  # (n_features, n_labels), each column contiguous (TfIdfRows.dot)
         self._intercepts = intercepts
         self._frozen = True
 
