@@ -2,7 +2,9 @@
 
     PYTHONPATH=OLD/src python benchmarks/dump_reports.py old.jsonl
     PYTHONPATH=src     python benchmarks/dump_reports.py new.jsonl && cmp old.jsonl new.jsonl
-    (--reviews N: how many reviews; --config JSON: e.g. '{"sentiment": "off"}' or a watchlist)
+    (--reviews N: how many reviews; --config JSON: e.g. '{"sentiment": "off"}' or a watchlist;
+     --batch N: check N documents per check_batch call, so small calls' paths are compared too, e.g. the
+     sentiment model's binary search before its lookup tables are built)
 
 The set: every document of tests/data/{devset,holdout,fresh,fresh2,obfuscated}.jsonl, 4,000 reviews
 and 300 posts of ~600 characters joined from them (../shared/data/sentiment, see bench_engine.py). Each
@@ -44,13 +46,17 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--reviews", type=int, default=4000)
     parser.add_argument("--config", type=json.loads, default=None, help="configuration as JSON")
+    parser.add_argument("--batch", type=int, default=0, help="documents per check_batch call (default: all)")
     args = parser.parse_args()
     guard = contentguard.load(config=args.config)
+    docs = documents(args.data, args.reviews)
+    size = args.batch if args.batch > 0 else max(len(docs), 1)
     with args.output.open("w", encoding="utf-8") as handle:
-        for report in guard.check_batch(documents(args.data, args.reviews)):
-            dumped = report.model_dump(mode="json")
-            dumped.pop("ruleset", None)
-            handle.write(json.dumps(dumped, ensure_ascii=False, sort_keys=True) + "\n")
+        for start in range(0, len(docs), size):
+            for report in guard.check_batch(docs[start : start + size]):
+                dumped = report.model_dump(mode="json")
+                dumped.pop("ruleset", None)
+                handle.write(json.dumps(dumped, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

@@ -200,9 +200,18 @@ def test_empty_and_blank_batches(model: SentimentModel) -> None:
 def test_predictions_are_unchanged(model: SentimentModel, texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     fast = model.predict(texts)
     fast_probabilities = model.predict_proba(texts)
-    monkeypatch.setattr(SentimentModel, "transform", SentimentModel._transform_reference)
+    monkeypatch.setattr(SentimentModel, "_rows", SentimentModel._reference_rows)
     assert np.array_equal(model.predict_proba(texts), fast_probabilities)
     assert model.predict(texts) == fast
+
+
+def test_the_scipy_free_product_equals_scipys_to_the_last_bit(model: SentimentModel, texts: list[str]) -> None:
+    """Prediction multiplies TfIdfRows by the coefficients without scipy (#13): the same sums in the same
+    order as scipy's CSR product, so the logits are bit for bit what ``transform(texts) @ coefficients`` gives."""
+    for batch in (texts, texts[:1], texts[7:40], []):
+        rows = model._rows(batch)
+        assert np.array_equal(rows.dot(model._coefficients), np.asarray(model.transform(batch) @ model._coefficients))
+        assert_identical(rows.tocsr(), model.transform(batch))
 
 
 @pytest.mark.parametrize("char_ngram_max", [1, 2, 3, 4])
@@ -314,3 +323,28 @@ def test_find_gives_the_hits_of_a_binary_search(model: SentimentModel, texts: li
     assert np.array_equal(columns[order], found[expected_positions])  # the stored columns are in key order
     assert len(expected_positions) > len(keys) // 2
     assert np.array_equal(model.keys.lookup(keys)[0], expected_positions)
+
+
+def test_small_lookups_search_the_sorted_keys_and_large_ones_build_the_tables(model: SentimentModel,
+                                                                              texts: list[str]) -> None:
+    """A one-file scan looks up a few hundred keys: binary search, no tables (#13). Once the keys looked up
+    reach the vocabulary's size the tables are built; both ways give the same hits, with or without columns."""
+    from contentguard.models.sentiment import SortedKeys
+
+    keyed = model.feature_extractor.batch_keys(texts[:3000])
+    assert keyed is not None
+    edges = np.array([0, 1, -1, 2**21, 2**62, int(model.keys.keys[0]), int(model.keys.keys[-1])], dtype=np.int64)
+    stored = model.keys.keys
+    keys = np.concatenate([keyed[1][: len(stored) // 2], edges])
+    for columns in (None, np.arange(len(stored), dtype=np.int64)[::-1].copy()):
+        lookup = SortedKeys(stored, columns)
+        searched = lookup.lookup(keys)
+        assert lookup._tables is None  # fewer keys than the vocabulary: no tables yet
+        for _ in range(len(stored) // len(keys)):
+            lookup.find(keys[:1])
+        lookup.find(keys)
+        assert lookup._tables is not None  # the running count reached the vocabulary's size
+        built = lookup.lookup(keys)
+        assert all(np.array_equal(a, b) for a, b in zip(searched, built, strict=True))
+        assert len(searched[0]) > len(keys) // 2
+        assert 0 not in keys[searched[0]]

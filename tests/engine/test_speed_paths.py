@@ -107,7 +107,7 @@ def test_compile_cache_is_json_and_changes_no_report(tmp_path):
     files = list((tmp_path / "cache").glob("compiled-*.json"))
     assert len(files) == 1
     stored = json.loads(files[0].read_text(encoding="utf-8"))  # JSON, never pickle
-    assert {"regex", "pattern-analysis", "term-forms", "yaml"} <= set(stored)
+    assert {"regex", "pattern-analysis", "term-forms", "term-variants-keyed", "yaml"} <= set(stored)
     warm = _run(code, str(tmp_path / "cache"))
     off = _run(code, "off")
     assert cold == warm == off
@@ -241,3 +241,27 @@ def test_jieba_imports_without_pkg_resources_and_the_global_posseg_tags_as_jieba
     assert "pkg_resources imported: False" in out
     assert "global posseg as jieba: True" in out
     assert "with a user word: True True" in out
+
+
+def test_a_one_file_scan_imports_only_what_it_uses(tmp_path):
+    """`contentguard scan post.md` with default flags (sentiment on) imports neither scipy (prediction is numpy),
+    the worker pool (one worker), the HTML reader (not an HTML file) nor numpy.ma (#13); an HTML file loads its
+    reader on demand."""
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: 秋季新品发布\n---\n我们的新款保温杯保温效果出色，欢迎到门店选购。\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text("<html><title>新品</title><body><p>保温效果行业第一</p></body></html>", encoding="utf-8")
+    unwanted = ("scipy", "concurrent.futures.process", "multiprocessing", "contentguard.pool", "html.parser",
+                "contentguard.inputs.html", "numpy.ma")
+    code = ("import sys\n"
+            "from contentguard.cli import main\n"
+            "sys.argv = ['contentguard', 'scan', '-q', '--format', 'json', sys.argv[1]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print('loaded:', sorted(m for m in {unwanted!r} if m in sys.modules))\n"
+            "print('sentiment:', 'contentguard.models.sentiment' in sys.modules)\n")
+    env = {**os.environ, "CONTENTGUARD_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(SRC)}
+    runs = {path.suffix: subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True,
+                                        text=True, check=True).stdout for path in (post, page)}
+    assert "loaded: []" in runs[".md"] and "sentiment: True" in runs[".md"]
+    assert "'contentguard.inputs.html'" in runs[".html"] and "scipy" not in runs[".html"]
+    assert '"sentiment"' in runs[".md"]  # the report was written, sentiment included

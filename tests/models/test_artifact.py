@@ -140,3 +140,25 @@ def test_a_changed_file_is_not_unpickled_as_the_old_model(tmp_path: Path) -> Non
     header_path.write_text(json.dumps(header), encoding="utf-8")
     with pytest.raises(ModelError, match="changed since"):
         pickle.loads(payload)
+
+
+def test_arrays_that_hardly_shrink_are_stored_and_the_rest_deflated(tmp_path: Path) -> None:
+    """Reading a model is paid by every process that checks a text: a member deflate cannot shrink by a
+    quarter (random float coefficients) is stored as it is, so loading does not inflate it (#13)."""
+    import zipfile
+
+    folder = tmp_path / "toy"
+    folder.mkdir()
+    (folder / MODEL_CARD_FILE_NAME).write_text("# toy\n", encoding="utf-8")
+    noise = np.random.default_rng(0).standard_normal(20_000).astype(np.float32)
+    arrays = {"coefficients": noise, "keys": np.arange(20_000, dtype=np.int64)}
+    write_artifact(folder, HEADER, arrays)
+    members = {entry.filename: entry for entry in zipfile.ZipFile(folder / "model.npz").infolist()}
+    assert members["coefficients.npy"].compress_type == zipfile.ZIP_STORED
+    assert members["keys.npy"].compress_type == zipfile.ZIP_DEFLATED
+    assert members["keys.npy"].compress_size < members["keys.npy"].file_size // 4
+    artifact = read_artifact(folder)
+    assert np.array_equal(artifact.array("coefficients"), noise)
+    assert np.array_equal(artifact.array("keys"), arrays["keys"])
+    shipped = zipfile.ZipFile(shipped_model_dir("sentiment") / "sentiment_model.npz")
+    assert shipped.getinfo("coefficients.npy").compress_type == zipfile.ZIP_STORED

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,29 @@ def test_the_shipped_model_agrees_with_its_reference_path_on_real_comments() -> 
     texts = [*TEXTS, *(text * 3 for text in TEXTS)]
     featurizer = model.featurizer
     assert abs(featurizer.transform(texts) - featurizer.transform_reference(texts)).max() < 1e-12
+
+
+def test_prediction_without_scipy_gives_scipys_logits_to_the_last_bit() -> None:
+    """decision_function multiplies TfIdfRows without scipy (#13); scipy's CSR product gives the same bits."""
+    model = load_model("offensive")
+    texts = [*TEXTS, *(text * 3 for text in TEXTS)]
+    expected = np.asarray(model.featurizer.transform(texts) @ model._coefficients) + model._intercepts
+    assert np.array_equal(model.decision_function(texts), expected)
+    assert model.decision_function([]).shape == (0, 1)
+
+
+def test_a_check_with_sentiment_and_the_offensive_model_imports_no_scipy() -> None:
+    src = Path(__file__).resolve().parents[2] / "src"
+    code = ("import sys, contentguard\n"
+            "g = contentguard.load()\n"
+            "report = list(g.check_batch(['这家店真不错，行业第一', '你这个傻逼客服，垃圾']))\n"
+            "assert report[0].sentiment is not None\n"
+            "from contentguard.models.linear import load_model\n"
+            "load_model('offensive').predict_proba(['你这个傻逼'])\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))\n")
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(src)},
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_a_saved_linear_model_predicts_as_it_was_trained(tmp_path: Path) -> None:

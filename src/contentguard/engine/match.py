@@ -31,7 +31,7 @@ from .lazyregex import LazyPattern
 from .literals import minimum_length, repeat_gate, required_literals, untimed_length
 from .normalize import NormalizedText, compact, key_of_compact, warm_noise_candidates
 from .tokenize import WordSegmenter
-from .views import Variant, require_pinyin, term_variants
+from .views import require_pinyin, term_variants
 
 # Target kinds stored in the automaton.
 _TERM, _ALLOW, _CUE, _GATE = 0, 1, 2, 3
@@ -194,18 +194,20 @@ class Matcher:
         char_gates: list[tuple[int, str]] = []
         views_key: list[str] = []
 
-        def variants_of(form: str, views: Sequence[str]) -> list[Variant]:
-            """term_variants, kept in the compile cache by the view tables and normalization that shape them."""
+        def variants_of(form: str, views: Sequence[str]) -> list[list[Any]]:
+            """term_variants as [spelling, its automaton key, obfuscation, scopes] lists, kept in the compile
+            cache by the view tables and normalization that shape them: a warm load() neither keys the
+            ~7,000 spellings again nor builds a Variant for each (#13)."""
             if not views_key:
                 views_key.append(hashlib.sha256((settings.views.model_dump_json() + "\0"
                                                  + norm.model_dump_json()).encode("utf-8")).hexdigest()[:24])
 
             def compute() -> list[Any]:
-                return [[v.form, list(v.obfuscation), list(v.scopes) if v.scopes is not None else None]
+                return [[v.form, key_of_compact(v.form, norm), list(v.obfuscation),
+                         list(v.scopes) if v.scopes is not None else None]
                         for v in term_variants(form, views, settings.views, norm)]
 
-            found = cached("term-variants", f"{views_key[0]}|{','.join(views)}|{form}", compute)
-            return [Variant(f, tuple(o), tuple(sc) if sc is not None else None) for f, o, sc in found]
+            return cached("term-variants-keyed", f"{views_key[0]}|{','.join(views)}|{form}", compute)
 
         def add_gate(pattern: str) -> int | None:
             """A gate for a pattern: opened by any of its required literals (see literals.py)."""
@@ -278,12 +280,12 @@ class Matcher:
                         segmenter_words.add(form)
                     for term in rule.terms if views else ():
                         form = forms(term.term)[0]
-                        for variant in variants_of(form, views):
-                            key = key_of_compact(variant.form, norm)
+                        for spelling, key, obfuscation, scopes in variants_of(form, views):
                             if key and key not in rule_keys:  # a spelling the rule lists itself stays plain
                                 rule_keys.add(key)
-                                targets[key].append((_TERM, index, TermKey(term, form, variant.form,
-                                                                           variant.obfuscation, variant.scopes)))
+                                targets[key].append((_TERM, index, TermKey(
+                                    term, form, spelling, tuple(obfuscation),
+                                    tuple(scopes) if scopes is not None else None)))
                 elif isinstance(rule, PatternRule):
                     gates = tuple(add_gate(p) for p in rule.patterns)
                     checks = tuple(_analysis(p)[1:] for p in rule.patterns)

@@ -16,8 +16,9 @@ column), ``units`` (what reading yields), ``encodings``, ``directives``, ``html`
 ``records`` (.jsonl/.csv batches) and ``paths`` (files, folders, stdin).
 """
 
+from typing import Any
+
 from .encodings import decode_bytes
-from .html import extract_html
 from .options import InputOptions
 from .paths import ReadProgress, read_items
 from .text import read_text_document
@@ -25,3 +26,13 @@ from .units import Item, NotText, Skipped, Unit
 
 __all__ = ["InputOptions", "Item", "NotText", "ReadProgress", "Skipped", "Unit", "decode_bytes", "extract_html",
            "read_items", "read_text_document"]
+
+
+def __getattr__(name: str) -> Any:
+    """``extract_html`` on first use: the HTML reader's imports (html.parser, html.entities) are only for
+    HTML files, not for the .md or .txt a pre-commit hook checks (#13)."""
+    if name == "extract_html":
+        from .html import extract_html
+
+        return extract_html
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,6 @@ from ..config.limits import InputLimits, default_limits
 from ..document import Document
 from .directives import _HTML_COMMENT, _blank, parse_directives
 from .encodings import decode_bytes
-from .html import extract_html
 from .options import Format, InputOptions
 from .positions import OffsetMap, ShiftedMap, SourceText, TableMap, TextLocator
 from .units import Item, NotText, Skipped, Unit
@@ -28,6 +27,8 @@ def read_text_document(path: str, data: bytes, fmt: Format, options: InputOption
     title: str | None = None
     maps: dict[str, OffsetMap] = {}
     if fmt == "html":
+        from .html import extract_html  # here: html.parser and its tables only for HTML files (#13)
+
         extracted = extract_html(text)
         body = extracted.body
         maps["body"] = TableMap(extracted.body_starts, extracted.body_ends)

@@ -32,7 +32,9 @@ A pack rule of kind ``model`` (``contentguard.engine.kinds.model``) uses a shipp
 Evaluating: :mod:`contentguard.models.evaluate` (precision / recall / F1 / accuracy, calibration,
 threshold for a target precision), shared by benchmarks/ and tests.
 
-The submodules import numpy / scipy; this package module does not, so ``import contentguard`` stays light.
+The submodules import numpy; this package module does not, so ``import contentguard`` stays light. Prediction
+never imports scipy (``features.TfIdfRows``: the CSR product in plain numpy); only ``transform()``'s scipy
+matrix, for training and scikit-learn, does.
 """
 
 from __future__ import annotations

@@ -42,7 +42,9 @@ __all__ = [
     "ngram_hits",
     "read_cues",
     "normalize_text",
+    "TfIdfRows",
     "tf_idf",
+    "tf_idf_rows",
     "word_tokenizer",
 ]
 
@@ -171,13 +173,54 @@ class NgramTable:
 
 
 
-def tf_idf(rows: np.ndarray, columns: np.ndarray, n_rows: int, idf: np.ndarray) -> sp.csr_matrix:
+class TfIdfRows:
+    """TF-IDF rows in CSR order, held as plain numpy arrays: what prediction needs, without scipy.
+
+    ``row_of[i]``, ``indices[i]`` and ``data[i]`` are the row, column and value of the i-th stored cell, rows
+    ascending and columns ascending within a row (the order of a canonical CSR matrix). :meth:`dot` is the
+    matrix product with a dense array, the sums taken in the order scipy's CSR product takes them, so the
+    result is the same to the last bit; :meth:`tocsr` gives the scipy matrix (for training and tests).
+    Prediction goes through :meth:`dot`, so checking a text never imports scipy (its import costs more than
+    a small file's whole check, #13).
+    """
+
+    __slots__ = ("row_of", "indices", "data", "shape")
+
+    def __init__(self, row_of: np.ndarray, indices: np.ndarray, data: np.ndarray, shape: tuple[int, int]) -> None:
+        self.row_of = row_of
+        self.indices = indices
+        self.data = data
+        self.shape = shape
+
+    def dot(self, dense: np.ndarray) -> np.ndarray:
+        """``self @ dense`` for a 2-D float array of ``shape[1]`` rows: one row per TF-IDF row.
+
+        Each output column is a ``np.bincount`` of value × coefficient, which adds cell by cell in storage
+        order starting from 0.0, the same sums scipy's ``csr_matvecs`` makes row by row. Give ``dense`` in
+        Fortran order (each column contiguous, as the models keep their coefficients): the gather of a
+        column is then one pass over a small array, about twice scipy's time on a batch of 20,000 reviews
+        (0.12 against 0.06 s) and far less than importing scipy for a small one."""
+        n_rows = self.shape[0]
+        result = np.empty((n_rows, dense.shape[1]), dtype=np.float64)
+        for column in range(dense.shape[1]):  # one column at a time: one temporary of nnz floats, not k
+            weights = dense[:, column].take(self.indices).astype(np.float64, copy=False)
+            weights *= self.data
+            result[:, column] = np.bincount(self.row_of, weights=weights, minlength=n_rows)
+        return result
+
+    def tocsr(self) -> sp.csr_matrix:
+        import scipy.sparse as sp  # only here: prediction does not need it (#13)
+
+        indptr = np.zeros(self.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.row_of, minlength=self.shape[0]), out=indptr[1:])
+        return sp.csr_matrix((self.data, self.indices, indptr), shape=self.shape)
+
+
+def tf_idf_rows(rows: np.ndarray, columns: np.ndarray, n_rows: int, idf: np.ndarray) -> TfIdfRows:
     """TF-IDF rows (sublinear tf, idf, L2 norm) from one (row, column) pair per counted token, in any order.
 
     The pairs are counted by one sort of their row-major cell numbers (np.unique), which also leaves them in
     CSR order: no sparse-matrix conversion or per-row index sort is needed."""
-    import scipy.sparse as sp  # here, not at import: the context model reads this module and needs no scipy (#13)
-
     n_columns = len(idf)
     cells, counts = np.unique(
         np.asarray(rows, dtype=np.int64) * n_columns + np.asarray(columns, dtype=np.int64), return_counts=True
@@ -187,9 +230,12 @@ def tf_idf(rows: np.ndarray, columns: np.ndarray, n_rows: int, idf: np.ndarray) 
     norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=n_rows))
     norms[norms == 0.0] = 1.0
     data /= norms[row_of]
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row_of, minlength=n_rows), out=indptr[1:])
-    return sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_columns))
+    return TfIdfRows(row_of, indices, data, (n_rows, n_columns))
+
+
+def tf_idf(rows: np.ndarray, columns: np.ndarray, n_rows: int, idf: np.ndarray) -> sp.csr_matrix:
+    """:func:`tf_idf_rows` as a scipy CSR matrix (what training and scikit-learn take)."""
+    return tf_idf_rows(rows, columns, n_rows, idf).tocsr()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -347,6 +393,10 @@ class TextFeaturizer:
     # ---- transform -----------------------------------------------------------------------------
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """TF-IDF rows (sublinear tf, idf, L2 norm): the same matrix as :meth:`transform_reference`."""
+        return self.transform_rows(texts).tocsr()
+
+    def transform_rows(self, texts: Sequence[str]) -> TfIdfRows:
+        """:meth:`transform` as :class:`TfIdfRows` (no scipy): what prediction uses."""
         if isinstance(texts, str):
             raise TypeError("transform takes a sequence of texts")
         table = self._table
@@ -362,7 +412,7 @@ class TextFeaturizer:
             row_lengths.append(len(indices))
         rows = np.repeat(np.arange(len(cleaned)), row_lengths)
         ngram_rows, ngram_columns = ngram_hits(cleaned, table, self.settings.char_ngram_max)
-        return tf_idf(
+        return tf_idf_rows(
             np.concatenate([rows, ngram_rows]),
             np.concatenate([np.asarray(columns, dtype=np.int64), ngram_columns]),
             len(cleaned),

@@ -5,8 +5,8 @@ Weibo emoticons and negation-scope marks) trained by ``benchmarks/train_sentimen
 as plain data, never as pickle: a JSON header (format version, labels, feature settings, checksums,
 provenance) beside an NPZ of arrays (vocabulary, idf, coefficients, intercepts) loaded with
 ``allow_pickle=False``, so loading a model file cannot execute code. Prediction is rebuilt here from
-numpy/scipy primitives; feature extraction (:class:`FeatureExtractor`) is the one implementation
-shared by training and prediction.
+numpy primitives (scipy only for :meth:`SentimentModel.transform`'s matrix); feature extraction
+(:class:`FeatureExtractor`) is the one implementation shared by training and prediction.
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
 import numpy as np
 import pydantic
 import regex
-import scipy.sparse as sp
 
 from contentguard.errors import ModelError
 from contentguard.models.artifact import (
@@ -35,14 +34,18 @@ from contentguard.models.artifact import (
 )
 from contentguard.models.features import (
     HASH_MULTIPLIER,
+    TfIdfRows,
     decode_vocabulary,
     encode_vocabulary,
     extend_keys,
     normalize_text,
-    tf_idf,
+    tf_idf_rows,
     word_tokenizer,
 )
 from contentguard.report import LABELS, Sentiment
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -169,6 +172,23 @@ PRE_CONTRAST_MARK = "«"
 WORD_PREFIX = "w:"
 
 
+class _LazyRe:
+    """A stdlib ``re`` pattern compiled on first use: the reference path's big alternations (the lexicon, the
+    negation cues) cost a few hundredths of a second to compile, and the batch path never runs them (#13)."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        compiled = self._compiled
+        if compiled is None:  # two threads may both compile it: the same result
+            compiled = self._compiled = re.compile(self.source)
+        return compiled.finditer(text)
+
+
 class _Literals:
     """Leftmost-longest, non-overlapping search for a list of literal words: the matches of the regex
     alternation of the words, longest first (what the per-text path runs), found by an Aho-Corasick
@@ -179,7 +199,7 @@ class _Literals:
     def __init__(self, words: Iterable[str]) -> None:
         self.words = sorted(words, key=lambda word: (-len(word), word))
         self._automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-        self._pattern = re.compile("|".join(re.escape(word) for word in self.words))
+        self._pattern = _LazyRe("|".join(re.escape(word) for word in self.words))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, word) of every match, in order; positions in code points."""
@@ -209,7 +229,7 @@ class FeatureExtractor:
         self.cues = cues
         # Longest alternatives first, so 没有 wins over 没 and 不错 (not a negation) over 不.
         alternatives = sorted(cues.not_negators | cues.negators | cues.scope_breaks, key=len, reverse=True)
-        self._cue_pattern = re.compile("|".join(re.escape(cue) for cue in alternatives) or r"(?!)")
+        self._cue_pattern = _LazyRe("|".join(re.escape(cue) for cue in alternatives) or r"(?!)")
         self._repeat = re.compile(rf"(.)\1{{{settings.max_char_repeat},}}")
         # Emoji cues (single symbol characters) are looked for in the running text; the other
         # emoticon cues are bracket names such as 哈哈 in [哈哈], and must not fire on plain 开心 / 怒.
@@ -219,12 +239,12 @@ class FeatureExtractor:
             if len(cue) == 1 and unicodedata.category(cue) == "So"
         )
         self._emoji = re.compile("[" + "".join(re.escape(cue) for cue in emoji) + "]") if emoji else None
-        self._emoji_codes = np.array([ord(cue) for cue in emoji], dtype=np.uint32)
+        self._emoji_codes = np.array([ord(cue) for cue in emoji], dtype=np.uint32)  # sorted, as _in_sorted needs
         self._emoji_positive_codes = np.array([ord(cue) for cue in emoji if cue in cues.emoticons_positive],
                                               dtype=np.uint32)
         lexicon = sorted(cues.positive_words | cues.negative_words, key=len, reverse=True)
         self._lexicon_pattern = (
-            re.compile("|".join(re.escape(word) for word in lexicon)) if lexicon and settings.lexicon_features else None
+            _LazyRe("|".join(re.escape(word) for word in lexicon)) if lexicon and settings.lexicon_features else None
         )
         contrasts = sorted(cues.contrasts, key=len, reverse=True)
         self._contrast_pattern = (
@@ -388,9 +408,9 @@ class FeatureExtractor:
             joined = "\n".join(cleaned)
         if self._emoji is not None:
             codes = _codes(joined)
-            at = np.flatnonzero(np.isin(codes, self._emoji_codes))
+            at = np.flatnonzero(_in_sorted(codes, self._emoji_codes))
             if len(at):
-                positive = np.isin(codes[at], self._emoji_positive_codes)
+                positive = _in_sorted(codes[at], self._emoji_positive_codes)
                 named_rows.extend(_rows_at(joined, at).tolist())
                 named_tokens.extend(EMOTICON_POSITIVE_TOKEN if flag else EMOTICON_NEGATIVE_TOKEN
                                     for flag in positive.tolist())
@@ -611,6 +631,15 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+def _in_sorted(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """``np.isin(values, members)`` for sorted ``members``, by binary search: np.isin imports numpy.ma, which
+    costs a one-file check more than the search (#13)."""
+    if not len(members):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(members, values), len(members) - 1)
+    return members[at] == values
+
+
 def _rows_at(text: str, positions: Sequence[int]) -> np.ndarray:
     """The text (row) of each position of a newline-joined batch: the number of newlines before it."""
     newlines = np.flatnonzero(_codes(text) == 10)
@@ -629,7 +658,9 @@ def _char_classes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(whitespace, negation-scope boundary) for each code point, as boolean arrays."""
     unknown = codes[~_CLASS_KNOWN[codes]]
     if len(unknown):
-        fresh = np.unique(unknown).tolist()
+        seen = np.zeros(len(_CLASS_KNOWN), dtype=bool)
+        seen[unknown] = True
+        fresh = np.flatnonzero(seen).tolist()  # np.unique, without its import of numpy.ma (#13)
         characters = [chr(code) for code in fresh]
         _CLASS_SPACE[fresh] = [character.isspace() for character in characters]
         _CLASS_BOUNDARY[fresh] = [_SCOPE_BOUNDARY.match(character) is not None for character in characters]
@@ -678,11 +709,13 @@ class SortedKeys:
     and loading is ``np.load`` only (no dict, no hash table built); a model built from a token -> column
     dict keeps its columns, given in key order as ``columns``. A batch of keys is found with :meth:`find`:
     single characters (keys below 2**21) in a direct table of every code point, the rest in an
-    open-addressing hash table; both are built on the first :meth:`find` (a few hundredths of a second),
-    not at load. :meth:`lookup` gives the same hits in the order of ``keys``.
+    open-addressing hash table; both are built when the keys looked up so far reach the vocabulary's size
+    (building them costs about what a binary search of that many keys does, a few hundredths of a second).
+    Until then a binary search of the sorted keys finds them: a one-file scan never builds the tables (#13).
+    :meth:`lookup` gives the same hits in the order of ``keys``.
     """
 
-    __slots__ = ("keys", "columns", "_tables")
+    __slots__ = ("keys", "columns", "_tables", "_searched")
 
     def __init__(self, keys: np.ndarray, columns: np.ndarray | None = None) -> None:
         keys = np.ascontiguousarray(keys, dtype=np.int64)
@@ -697,6 +730,7 @@ class SortedKeys:
         self.keys = keys
         self.columns = columns
         self._tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.uint64] | None = None
+        self._searched = 0  # keys looked up by binary search so far
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(positions in ``keys`` that are in the vocabulary, ascending, and their columns)."""
@@ -710,7 +744,14 @@ class SortedKeys:
         if not len(self.keys) or not len(keys):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
-        characters, slot_keys, slot_columns, shift = self._tables or self._build()
+        tables = self._tables
+        if tables is None:
+            searched = self._searched + len(keys)
+            if searched < len(self.keys):
+                self._searched = searched  # racing threads may under-count: they only search longer
+                return self._search(keys)
+            tables = self._build()
+        characters, slot_keys, slot_columns, shift = tables
         single = (keys > 0) & (keys < len(characters))  # the keys the direct table holds, or would hold
         single_positions = np.flatnonzero(single)
         single_columns = characters[keys[single_positions]]
@@ -728,6 +769,15 @@ class SortedKeys:
             go_on = ~match & (at != 0)
             pending, probe, slot = pending[go_on], probe[go_on], slot[go_on] + 1
         return np.concatenate(found_positions), np.concatenate(found_columns)
+
+    def _search(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`find` by binary search of the sorted keys (the same hits, no tables needed)."""
+        at = np.searchsorted(self.keys, keys)
+        inside = at < len(self.keys)
+        positions = np.flatnonzero(inside)
+        hit = (self.keys[at[positions]] == keys[positions]) & (keys[positions] != 0)
+        positions, at = positions[hit], at[positions[hit]]
+        return positions, (at if self.columns is None else self.columns[at])
 
     def _build(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.uint64]:
         """The direct table of single characters and the hash table of the other keys (see the class).
@@ -823,11 +873,11 @@ class SentimentModel(ShippedModel):
         self._vocabulary_cache = cache
         self._keys = table
         idf = np.ascontiguousarray(idf, dtype=np.float64)
-        coefficients = np.ascontiguousarray(coefficients, dtype=np.float64)
+        coefficients = np.asfortranarray(coefficients, dtype=np.float64)
         for array in (idf, coefficients, intercepts):
             array.flags.writeable = False
         self._idf = idf
-        self._coefficients = coefficients  # (n_features, n_labels), C order for a fast sparse product
+        self._coefficients = coefficients  # (n_features, n_labels), each column contiguous (TfIdfRows.dot)
         self._intercepts = intercepts
         self._frozen = True
 
@@ -926,20 +976,27 @@ class SentimentModel(ShippedModel):
         result is identical to :meth:`_transform_reference`, which counts ``tokens()`` one by one through
         the vocabulary dict, and does not depend on how texts are batched.
         """
+        return self._rows(texts).tocsr()
+
+    def _rows(self, texts: Sequence[str]) -> TfIdfRows:
+        """:meth:`transform` as :class:`TfIdfRows`: prediction uses these, and never imports scipy."""
         if isinstance(texts, str):
             raise TypeError("predict takes a sequence of texts; use predict_one for a single text")
         keyed = self._extractor.batch_keys(texts)
         if keyed is None:  # jieba word features: counted text by text
-            return self._transform_reference(texts)
+            return self._reference_rows(texts)
         rows, keys = keyed
         positions, columns = self._keys.find(keys)
-        return self._tf_idf(rows[positions], columns, len(texts))
+        return tf_idf_rows(rows[positions], columns, len(texts), self._idf)
 
     def _transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
         """:meth:`transform` the plain way: every token of ``FeatureExtractor.tokens`` through the dict.
 
         Kept as the reference the fast path is tested against, and for settings it does not cover.
         """
+        return self._reference_rows(texts).tocsr()
+
+    def _reference_rows(self, texts: Sequence[str]) -> TfIdfRows:
         if isinstance(texts, str):
             raise TypeError("predict takes a sequence of texts; use predict_one for a single text")
         vocabulary_get = self.vocabulary.get
@@ -952,16 +1009,11 @@ class SentimentModel(ShippedModel):
             row_lengths.append(len(indices))
         n_rows = len(row_lengths)
         rows = np.repeat(np.arange(n_rows), row_lengths)
-        return self._tf_idf(rows, np.asarray(columns, dtype=np.int64), n_rows)
-
-    def _tf_idf(self, rows: np.ndarray, columns: np.ndarray, n_rows: int) -> sp.csr_matrix:
-        """TF-IDF rows from one (row, column) pair per counted token, in any order."""
-        return tf_idf(rows, columns, n_rows, self._idf)
+        return tf_idf_rows(rows, np.asarray(columns, dtype=np.int64), n_rows, self._idf)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, one row per text, columns in :data:`LABELS` order."""
-        features = self.transform(texts)
-        logits = np.asarray(features @ self._coefficients) + self._intercepts
+        logits = self._rows(texts).dot(self._coefficients) + self._intercepts
         logits /= self.header.temperature
         logits -= logits.max(axis=1, keepdims=True)
         probabilities = np.exp(logits)
