@@ -265,3 +265,34 @@ def test_a_one_file_scan_imports_only_what_it_uses(tmp_path):
     assert "loaded: []" in runs[".md"] and "sentiment: True" in runs[".md"]
     assert "'contentguard.inputs.html'" in runs[".html"] and "scipy" not in runs[".html"]
     assert '"sentiment"' in runs[".md"]  # the report was written, sentiment included
+
+
+def test_compile_cache_file_keeps_what_is_used_and_drops_the_oldest_unused(tmp_path, monkeypatch):
+    # Each "process" is a fresh store over the same file; a ruleset edit is a new set of keys.
+    from contentguard.engine import compilecache
+    monkeypatch.setenv("CONTENTGUARD_CACHE_DIR", str(tmp_path))
+
+    def run(keys, section="patterns"):
+        store = compilecache._Store()
+        computed = []
+        for key in keys:
+            store.get(section, key, lambda key=key: computed.append(key) or f"value of {key}")
+        store.save()
+        return computed, store._path
+
+    first = [f"a{i}" for i in range(10)]
+    assert run(first)[0] == first                        # all worked out the first time
+    second = [f"b{i}" for i in range(10)]
+    computed, path = run(second)
+    assert computed == second
+    assert run(first)[0] == []                           # a second configuration keeps the first's values
+    for edit in range(6):                                # many rule edits, each asking for new values
+        run([f"e{edit}-{i}" for i in range(10)])
+    stored = json.loads(path.read_text(encoding="utf-8"))["patterns"]
+    assert len(stored) <= 10 * (compilecache._KEEP_UNUSED + 1)
+    assert "e5-0" in stored and "a0" not in stored       # the newest stay, the oldest unused fall off
+    assert run(["e5-1", "a0"])[0] == ["a0"]              # a dropped value is only worked out again
+    untouched = compilecache._Store()                    # a process that never asks for a section keeps it
+    untouched.get("other", "x", lambda: 1)
+    untouched.save()
+    assert "e5-1" in json.loads(path.read_text(encoding="utf-8"))["patterns"]

@@ -8,6 +8,11 @@ else ``~/.cache/contentguard``), named by a hash of those versions (contentguard
 regex, pypinyin, OpenCC, jieba), so a change of either starts a new file. JSON, never pickle: a cache file is data
 that is read, not code that runs. ``CONTENTGUARD_CACHE_DIR=off`` (or an unwritable folder) turns the
 file off; everything is then worked out in the process, as before. A broken file is ignored.
+
+The file does not only grow: every rule edit adds values that no later ruleset asks for. When a process
+writes the file, the values it used go last, and the ones it did not use are kept (oldest first) only up to
+``_KEEP_UNUSED`` times as many as it used, so a second configuration used beside the first survives, while
+what no ruleset has asked for since many writes falls off the front.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from pathlib import Path
 from typing import Any
 
 _FORMAT = 1
+# How many values a write keeps that this process did not use, per value it used (per section). A cache
+# size, not a rule: a value that falls off is only worked out again.
+_KEEP_UNUSED = 3
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The code whose results are kept: a change to any of these files starts a new cache file.
 _CODE = ("engine/compilecache.py", "engine/literals.py", "config/limits.py", "packs/schema.py", "packs/load.py",
@@ -58,6 +66,7 @@ class _Store:
         self._sections: dict[str, dict[str, Any]] | None = None
         self._path: Path | None = None
         self._dirty = False
+        self._used: dict[str, set[str]] = {}
 
     def _load(self) -> dict[str, dict[str, Any]]:
         sections = self._sections
@@ -88,6 +97,10 @@ class _Store:
         if sections is None:
             sections = self._load()
         values = sections.get(section)
+        used = self._used.get(section)
+        if used is None:
+            used = self._used.setdefault(section, set())
+        used.add(key)
         if values is None:
             values = sections.setdefault(section, {})
         else:  # the common case at load: some 10,000 values, each found
@@ -99,6 +112,23 @@ class _Store:
         self._dirty = True
         return value
 
+    def _pruned(self) -> dict[str, dict[str, Any]]:
+        """The sections to write: the newest unused values (at most ``_KEEP_UNUSED`` per used one), then the used
+        ones, so the file is ordered least recently used first and the oldest fall off."""
+        assert self._sections is not None
+        written: dict[str, dict[str, Any]] = {}
+        for section, values in self._sections.items():
+            used = self._used.get(section)
+            if not used:  # a section this process never asked for (another command's): kept as it is
+                written[section] = values
+                continue
+            unused = [key for key in values if key not in used]
+            kept = unused[max(len(unused) - len(used) * _KEEP_UNUSED, 0):]
+            ordered = {key: values[key] for key in kept}
+            ordered.update((key, value) for key, value in values.items() if key in used)
+            written[section] = ordered
+        return written
+
     def save(self) -> None:
         """Write the file when something new was worked out (atomically; a failure only costs speed)."""
         if not self._dirty or self._path is None or self._sections is None:
@@ -109,7 +139,7 @@ class _Store:
                 self._path.parent.mkdir(parents=True, exist_ok=True)
                 fd, temporary = tempfile.mkstemp(dir=self._path.parent, prefix=".compiled-", suffix=".json")
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(self._sections, handle, ensure_ascii=False, separators=(",", ":"))
+                    json.dump(self._pruned(), handle, ensure_ascii=False, separators=(",", ":"))
                 os.replace(temporary, self._path)
                 now = time.time()
                 for old in self._path.parent.glob("compiled-*.json"):  # other versions' files, unused a week
