@@ -127,8 +127,8 @@ def peak_rss_one_worker(texts: list[str]) -> float:
 
 def per_rule_costs(guard, texts: list[str], top: int) -> None:
     """Where the match and context steps spend their time on ``texts`` (see --per-rule), one document at a time."""
-    from contentguard.guard import _coerce
     from contentguard.engine.match import _FieldScan, _leftmost_longest
+    from contentguard.guard import _coerce
     from contentguard.packs import LexiconRule, PatternRule
 
     matcher, context = guard._matcher, guard._context
