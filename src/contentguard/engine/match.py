@@ -28,7 +28,7 @@ from ..packs.validators import VALIDATORS
 from ..report import Finding, ReportError
 from .compilecache import cached
 from .lazyregex import LazyPattern
-from .literals import minimum_length, repeat_gate, required_literals, untimed_length
+from .literals import minimum_length, repeat_gate, required_literal_sets, untimed_length
 from .normalize import NormalizedText, compact, key_of_compact, warm_noise_candidates
 from .tokenize import WordSegmenter
 from .views import Variant, require_pinyin, term_variants
@@ -50,8 +50,8 @@ class CompiledRule:
     allow_cues: tuple[int, ...] = ()
     all_of_cues: tuple[int, ...] = ()
     validator: Callable[[str], bool] | None = None
-    # Per pattern: the gate that must be open for it to run (None: always runs).
-    pattern_gates: tuple[int | None, ...] = ()
+    # Per pattern: the gates that must all be open for it to run (none: always runs).
+    pattern_gates: tuple[tuple[int, ...], ...] = ()
     # Per pattern: (the fewest characters a match has, the repeat it needs as (width, times) or None).
     pattern_checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
     # Per pattern: the longest text it searches without a time limit (literals.untimed_length).
@@ -72,15 +72,15 @@ class CompiledRule:
 class _Cue:
     spec: ContextCue
     pattern: LazyPattern | None  # for pattern cues; term cues come from the automaton
-    gate: int | None = None
+    gates: tuple[int, ...] = ()  # all open, or the pattern cannot match
     untimed: int = 0  # the longest text the pattern searches without a time limit
 
     def __getstate__(self):
-        return {"spec": self.spec, "gate": self.gate, "untimed": self.untimed}
+        return {"spec": self.spec, "gates": self.gates, "untimed": self.untimed}
 
     def __setstate__(self, state):
         object.__setattr__(self, "spec", state["spec"])
-        object.__setattr__(self, "gate", state["gate"])
+        object.__setattr__(self, "gates", state["gates"])
         object.__setattr__(self, "untimed", state["untimed"])
         object.__setattr__(self, "pattern", _compile_cue(state["spec"]))
 
@@ -98,15 +98,16 @@ def _compile_cue(spec: ContextCue) -> LazyPattern | None:
     return LazyPattern(spec.pattern, PATTERN_FLAGS) if spec.pattern else None
 
 
-def _analysis(pattern: str) -> tuple[frozenset[str] | None, int, tuple[int, int] | None]:
-    """What literals.py works out of a pattern (its gate strings, shortest match, repeat), cached."""
+def _analysis(pattern: str) -> tuple[tuple[frozenset[str], ...], int, tuple[int, int] | None]:
+    """What literals.py works out of a pattern (the sets of gate strings it needs one of each, its shortest
+    match, its repeat), cached."""
     def compute() -> list[Any]:
-        literals = required_literals(pattern)
         repeat = repeat_gate(pattern)
-        return [sorted(literals) if literals else None, minimum_length(pattern), list(repeat) if repeat else None]
+        return [[sorted(literals) for literals in required_literal_sets(pattern)], minimum_length(pattern),
+                list(repeat) if repeat else None]
 
-    literals, shortest, repeat = cached("pattern-analysis", pattern, compute)
-    return (frozenset(literals) if literals else None), shortest, (tuple(repeat) if repeat else None)
+    sets, shortest, repeat = cached("pattern-analysis", pattern, compute)
+    return tuple(frozenset(literals) for literals in sets), shortest, (tuple(repeat) if repeat else None)
 
 
 def _untimed(pattern: str) -> int:
@@ -207,12 +208,31 @@ class Matcher:
             found = cached("term-variants", f"{views_key[0]}|{','.join(views)}|{form}", compute)
             return [Variant(f, tuple(o), tuple(sc) if sc is not None else None) for f, o, sc in found]
 
-        def add_gate(pattern: str) -> int | None:
-            """A gate for a pattern: opened by any of its required literals (see literals.py)."""
+        gate_ids: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+
+        def new_gate(chars: frozenset[str], keys: frozenset[str] = frozenset()) -> int:
+            """The gate opened by any of ``chars`` in the folded view or any of ``keys`` in the keyed one
+            (patterns that need the same strings share it)."""
             nonlocal gate_count
-            literals = _analysis(pattern)[0]
-            if not literals:
-                return None
+            found = gate_ids.get((chars, keys))
+            if found is not None:
+                return found
+            gate = gate_ids[(chars, keys)] = gate_count
+            gate_count += 1
+            if chars:
+                char_gates.append((gate, "".join(sorted(chars))))
+            for key in keys:
+                targets[key].append((_GATE, gate, None))
+            return gate
+
+        def add_gates(pattern: str) -> tuple[int, ...]:
+            """The gates of a pattern: one per set of required literals (see literals.py), each opened by any
+            literal of its set; the pattern can match only when all are open."""
+            gates = (add_gate(literals) for literals in _analysis(pattern)[0])
+            return tuple(dict.fromkeys(gate for gate in gates if gate is not None))
+
+        def add_gate(literals: frozenset[str]) -> int | None:
+            """A gate opened by any of ``literals`` (None: no gate can be built from them)."""
             if any(norm.noise_regex.search(literal.lower()) for literal in literals):
                 # A literal with a noise character ({{, ${) is not in the compact view the automaton reads;
                 # any one of its characters is in the folded view: gate on one character of each.
@@ -221,33 +241,28 @@ class Matcher:
                 # Single characters (a digit, "+", a class of letters) would stop the automaton at every
                 # occurrence: a C-level set test on the folded view (where every view's characters are,
                 # noise included) is far cheaper. Every case of the character: patterns ignore case.
-                gate = gate_count
-                gate_count += 1
-                chars = {variant for literal in literals
-                         for variant in (literal, literal.lower(), literal.upper(), literal.casefold())
-                         if len(variant) == 1}
-                char_gates.append((gate, "".join(sorted(chars))))
-                return gate
+                return new_gate(frozenset(variant for literal in literals
+                                          for variant in (literal, literal.lower(), literal.upper(), literal.casefold())
+                                          if len(variant) == 1))
             # Patterns see the folded view, the automaton the compact one: a literal present in
             # the folded text is present in the compact text once its noise is removed.
             keys = {norm.noise_regex.sub("", literal.lower()) for literal in literals}
             if "" in keys:
                 return None
-            # Single characters are tested on the compact view, longer literals on the keyed one.
+            # Single characters are tested on the compact view, longer literals on the keyed one. Beside longer
+            # ones, a single character that has no other case (不, 1, +) is looked for in the folded view too:
+            # in the automaton it would stop the scan at each of its occurrences.
+            singles: set[str] = set()
             if not all(len(key) == 1 for key in keys):
-                keys = {key_of_compact(key, norm) for key in keys}
-            gate = gate_count
-            gate_count += 1
+                singles = {key for key in keys if len(key) == 1 and key == key.upper() == key.casefold()}
+                keys = {key_of_compact(key, norm) for key in keys - singles}
             if all(len(key) == 1 for key in keys):
-                char_gates.append((gate, "".join(sorted(keys))))
-            else:
-                for key in keys:
-                    targets[key].append((_GATE, gate, None))
-            return gate
+                return new_gate(frozenset(keys | singles))
+            return new_gate(frozenset(singles), frozenset(keys))
 
         def add_cue(spec: ContextCue, rule_index: int, where: str) -> int:
             cue_id = len(cues)
-            cues.append(_Cue(spec, _compile_cue(spec), add_gate(spec.pattern) if spec.pattern else None,
+            cues.append(_Cue(spec, _compile_cue(spec), add_gates(spec.pattern) if spec.pattern else (),
                              _untimed(spec.pattern) if spec.pattern else 0))
             for word in spec.terms:
                 add_key(word, (_CUE, rule_index, cue_id), where)
@@ -261,7 +276,7 @@ class Matcher:
                     add_key(word, (_ALLOW, index, None), where)
                 allow_cues = tuple(add_cue(cue, index, where) for cue in rule.allow_contexts)
                 all_of = ()
-                gates: tuple[int | None, ...] = ()
+                gates: tuple[tuple[int, ...], ...] = ()
                 checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
                 untimed: tuple[int, ...] = ()
                 patterns, validator = _compiled_parts(rule)
@@ -285,7 +300,7 @@ class Matcher:
                                 targets[key].append((_TERM, index, TermKey(term, form, variant.form,
                                                                            variant.obfuscation, variant.scopes)))
                 elif isinstance(rule, PatternRule):
-                    gates = tuple(add_gate(p) for p in rule.patterns)
+                    gates = tuple(add_gates(p) for p in rule.patterns)
                     checks = tuple(_analysis(p)[1:] for p in rule.patterns)
                     untimed = tuple(_untimed(p) for p in rule.patterns)
                 elif isinstance(rule, CombinationRule):
@@ -296,22 +311,25 @@ class Matcher:
             add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
 
         self.rules: tuple[CompiledRule, ...] = tuple(rules)
-        # Which patterns a field needs to try: the ungated ones always, the rest when their gate opens;
-        # a combination when every one of its cues may be there, looked at when one of them is (its
-        # first word cue found, else its first cue's gate open, else always).
+        # Which patterns a field needs to try: the ungated ones always, the rest when all their gates are open
+        # (looked at when the first is); a combination when every one of its cues may be there, looked at
+        # when one of them is (its first word cue found, else its first cue's gate open, else always).
         ungated: list[tuple[int, int]] = []
-        by_gate: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        by_gate: dict[int, list[tuple[int, int, frozenset[int]]]] = defaultdict(list)
         combinations_always: list[tuple[int, frozenset[int], frozenset[int]]] = []
         combinations_by_cue: dict[int, list[tuple[int, frozenset[int], frozenset[int]]]] = defaultdict(list)
         combinations_by_gate: dict[int, list[tuple[int, frozenset[int], frozenset[int]]]] = defaultdict(list)
         for compiled in rules:
             if isinstance(compiled.rule, PatternRule):
-                for position, gate in enumerate(compiled.pattern_gates):
-                    (ungated if gate is None else by_gate[gate]).append((compiled.index, position))
+                for position, gates in enumerate(compiled.pattern_gates):
+                    if gates:
+                        by_gate[gates[0]].append((compiled.index, position, frozenset(gates[1:])))
+                    else:
+                        ungated.append((compiled.index, position))
             elif isinstance(compiled.rule, CombinationRule):
                 term_cues = frozenset(c for c in compiled.all_of_cues if cues[c].pattern is None)
-                cue_gates = frozenset(cues[c].gate for c in compiled.all_of_cues
-                                      if cues[c].pattern is not None and cues[c].gate is not None)
+                cue_gates = frozenset(gate for c in compiled.all_of_cues if cues[c].pattern is not None
+                                      for gate in cues[c].gates)
                 entry = (compiled.index, term_cues, cue_gates)
                 if term_cues:
                     combinations_by_cue[min(term_cues)].append(entry)
@@ -487,8 +505,9 @@ class _FieldScan:
             to_run.setdefault(rule_index, []).append(position)
         patterns_by_gate = matcher._patterns_by_gate
         for gate in open_gates:
-            for rule_index, position in patterns_by_gate.get(gate, ()):
-                to_run.setdefault(rule_index, []).append(position)
+            for rule_index, position, other_gates in patterns_by_gate.get(gate, ()):
+                if not other_gates or other_gates <= open_gates:
+                    to_run.setdefault(rule_index, []).append(position)
         for positions in to_run.values():
             positions.sort()
         self._patterns_to_run = to_run
@@ -675,7 +694,7 @@ class _FieldScan:
         found: list[tuple[int, int]] = []
         if cue.pattern is None:
             found = sorted(set(self._term_cues.get(cue_id, ())))
-        elif cue.gate is None or cue.gate in self._open_gates:
+        elif all(gate in self._open_gates for gate in cue.gates):
             try:
                 folded = self.text.folded
                 matches = cue.pattern.finditer(folded) if len(folded) <= cue.untimed else \
