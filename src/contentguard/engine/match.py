@@ -342,6 +342,10 @@ class Matcher:
         self._combinations_always = tuple(combinations_always)
         self._combinations_by_cue = {cue: tuple(found) for cue, found in combinations_by_cue.items()}
         self._combinations_by_gate = {gate: tuple(found) for gate, found in combinations_by_gate.items()}
+        # The gates that index something: a text opens some fifty gates, most of them only the second or
+        # third part a pattern needs; these sets keep the look-ups to the few that index one.
+        self._pattern_gate_set = frozenset(self._patterns_by_gate)
+        self._combination_gate_set = frozenset(self._combinations_by_gate)
         self._cues: tuple[_Cue, ...] = tuple(cues)
         self._char_gates: tuple[tuple[int, frozenset[str]], ...] = tuple(
             (gate, frozenset(chars)) for gate, chars in char_gates)
@@ -359,6 +363,11 @@ class Matcher:
         # Every automaton key with its targets; the automaton reports a key by its position here.
         self._keys: tuple[tuple[str, tuple[tuple[int, int, Any], ...]], ...] = tuple(
             (key, tuple(key_targets)) for key, key_targets in targets.items())
+        # Per key, by its position: the gates it opens (whatever the words around it), and its other targets.
+        self._key_gates: tuple[tuple[int, ...], ...] = tuple(
+            tuple(gate for kind, gate, _ in key_targets if kind == _GATE) for _, key_targets in self._keys)
+        self._key_targets: tuple[tuple[tuple[int, int, Any], ...], ...] = tuple(
+            tuple(target for target in key_targets if target[0] != _GATE) for _, key_targets in self._keys)
         self._automaton = self._build_automaton()
         self.segmenter = WordSegmenter(segmenter_words)
         warm_noise_candidates(norm)
@@ -460,23 +469,23 @@ class _FieldScan:
         term_cues: dict[int, list[tuple[int, int]]] = {}
         folded = text.folded
         automaton = matcher._automaton
-        keys = matcher._keys
+        keys, key_gates, key_targets = matcher._keys, matcher._key_gates, matcher._key_targets
         open_gates: set[int] = set()
         matches = automaton.find_matches_as_indexes(text.keyed, overlapping=True) if automaton else ()
         for key_index, c_start, c_end in matches:
-            key, targets = keys[key_index]
-            if targets[0][0] == _GATE and len(targets) == 1:
-                open_gates.add(targets[0][1])  # the common case: a gate literal and nothing else
-                continue
+            gates = key_gates[key_index]
+            if gates:
+                open_gates.update(gates)
+            targets = key_targets[key_index]
+            if not targets:
+                continue  # the common case: a gate literal and nothing else
             c_start, c_end = text.keyed_to_compact(c_start, c_end)
             f_start, f_end = text.compact_to_folded(c_start, c_end)
-            whole_word = self._whole_word(folded, f_start, f_end)
+            if not self._whole_word(folded, f_start, f_end):
+                continue
+            key = keys[key_index][0]
             for kind, rule_index, payload in targets:
-                if kind == _GATE:
-                    open_gates.add(rule_index)
-                elif not whole_word:
-                    continue
-                elif kind == _TERM:
+                if kind == _TERM:
                     self.term_hits.setdefault(rule_index, []).append((c_start, c_end, key, payload))
                 elif kind == _ALLOW:
                     self.allow_spans.setdefault(rule_index, []).append((f_start, f_end))
@@ -492,8 +501,8 @@ class _FieldScan:
         chars = set(search.findall(folded)) if search is not None else set()
         if astral and folded and max(folded) > "\uffff":
             chars.update(astral.intersection(folded))
-        for char in chars:
-            open_gates.update(gates_by_char[char])
+        if chars:
+            open_gates.update(*map(gates_by_char.__getitem__, chars))
         self._open_gates = open_gates
 
     def rules_that_may_match(self) -> list[CompiledRule]:
@@ -504,8 +513,8 @@ class _FieldScan:
         for rule_index, position in matcher._ungated_patterns:
             to_run.setdefault(rule_index, []).append(position)
         patterns_by_gate = matcher._patterns_by_gate
-        for gate in open_gates:
-            for rule_index, position, other_gates in patterns_by_gate.get(gate, ()):
+        for gate in open_gates.intersection(matcher._pattern_gate_set):
+            for rule_index, position, other_gates in patterns_by_gate[gate]:
                 if not other_gates or other_gates <= open_gates:
                     to_run.setdefault(rule_index, []).append(position)
         for positions in to_run.values():
@@ -517,8 +526,8 @@ class _FieldScan:
         possible = [*matcher._combinations_always]
         for cue in found_cues:
             possible.extend(matcher._combinations_by_cue.get(cue, ()))
-        for gate in open_gates:
-            possible.extend(matcher._combinations_by_gate.get(gate, ()))
+        for gate in open_gates.intersection(matcher._combination_gate_set):
+            possible.extend(matcher._combinations_by_gate[gate])
         for index, term_cues, cue_gates in possible:
             if term_cues <= found_cues and cue_gates <= open_gates:
                 indexes.add(index)
