@@ -37,6 +37,8 @@ _MAX_CHAR_GATE = 4096
 _MAX_PROPERTY = 4096
 # The required parts of one pattern that gate it together (each one more key or class to look for).
 _MAX_GATES = 3
+# An alternation of at most this many branches is gated branch by branch (branch_literal_sets).
+_MAX_BRANCHES = 64
 
 
 def _property_class(match: re.Match) -> str:
@@ -118,8 +120,38 @@ def required_literal_sets(pattern: str, most: int = _MAX_GATES) -> tuple[Literal
             parsed = sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
         return ()
+    return _chosen(_candidates(list(parsed)), most)
+
+
+def branch_literal_sets(pattern: str, most: int = _MAX_GATES) -> tuple[tuple[Literals, ...], ...]:
+    """For a pattern that is an alternation as a whole (``a…|b…|c…``, at most _MAX_BRANCHES branches): the
+    required literal sets of each branch (see required_literal_sets). A match is a match of one branch, so
+    the pattern can match only a text that holds a string of each set of some branch. Empty when the
+    pattern is no such alternation or a branch needs no literal."""
+    pattern = _PROPERTY.sub(_property_class, pattern)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            items = list(sre_parse.parse(pattern))
+    except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
+        return ()
+    while len(items) == 1 and items[0][0] is sre_constants.SUBPATTERN:  # (?:a|b) or (a|b) alone
+        items = list(items[0][1][-1])
+    if len(items) != 1 or items[0][0] is not sre_constants.BRANCH or len(items[0][1][1]) > _MAX_BRANCHES:
+        return ()
+    branches = []
+    for branch in items[0][1][1]:
+        sets = _chosen(_candidates(list(branch)), most)
+        if not sets:
+            return ()
+        branches.append(sets)
+    return tuple(branches)
+
+
+def _chosen(candidates: list[set[str]], most: int) -> tuple[Literals, ...]:
+    """The most selective sets first, at most ``most``, leaving out a set that one chosen before implies."""
     chosen: list[frozenset[str]] = []
-    for strings in sorted(_candidates(list(parsed)), key=_selectivity, reverse=True):
+    for strings in sorted(candidates, key=_selectivity, reverse=True):
         if "" in strings:
             continue
         # A set is implied by one already chosen when each string of that one contains a string of it.

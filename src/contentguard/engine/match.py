@@ -28,7 +28,7 @@ from ..packs.validators import VALIDATORS
 from ..report import Finding, ReportError
 from .compilecache import cached
 from .lazyregex import LazyPattern
-from .literals import minimum_length, repeat_gate, required_literal_sets, untimed_length
+from .literals import branch_literal_sets, minimum_length, repeat_gate, required_literal_sets, untimed_length
 from .normalize import NormalizedText, compact, key_of_compact, warm_noise_candidates
 from .tokenize import WordSegmenter
 from .views import Variant, require_pinyin, term_variants
@@ -56,6 +56,9 @@ class CompiledRule:
     pattern_checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
     # Per pattern: the longest text it searches without a time limit (literals.untimed_length).
     pattern_untimed: tuple[int, ...] = ()
+    # Per pattern that is an alternation: per branch, the gates that branch needs (one branch's all open, or
+    # the pattern cannot match); empty for other patterns.
+    pattern_branches: tuple[tuple[frozenset[int], ...], ...] = ()
 
     def __getstate__(self):
         return {name: getattr(self, name) for name in self.__slots__ if name not in ("patterns", "validator")}
@@ -74,13 +77,15 @@ class _Cue:
     pattern: LazyPattern | None  # for pattern cues; term cues come from the automaton
     gates: tuple[int, ...] = ()  # all open, or the pattern cannot match
     untimed: int = 0  # the longest text the pattern searches without a time limit
+    branches: tuple[frozenset[int], ...] = ()  # for an alternation: one branch's gates all open, or no match
 
     def __getstate__(self):
-        return {"spec": self.spec, "gates": self.gates, "untimed": self.untimed}
+        return {"spec": self.spec, "gates": self.gates, "untimed": self.untimed, "branches": self.branches}
 
     def __setstate__(self, state):
         object.__setattr__(self, "spec", state["spec"])
         object.__setattr__(self, "gates", state["gates"])
+        object.__setattr__(self, "branches", state["branches"])
         object.__setattr__(self, "untimed", state["untimed"])
         object.__setattr__(self, "pattern", _compile_cue(state["spec"]))
 
@@ -98,16 +103,19 @@ def _compile_cue(spec: ContextCue) -> LazyPattern | None:
     return LazyPattern(spec.pattern, PATTERN_FLAGS) if spec.pattern else None
 
 
-def _analysis(pattern: str) -> tuple[tuple[frozenset[str], ...], int, tuple[int, int] | None]:
+def _analysis(pattern: str) -> tuple[tuple[frozenset[str], ...], int, tuple[int, int] | None,
+                                      tuple[tuple[frozenset[str], ...], ...]]:
     """What literals.py works out of a pattern (the sets of gate strings it needs one of each, its shortest
-    match, its repeat), cached."""
+    match, its repeat, the sets of each branch of an alternation), cached."""
     def compute() -> list[Any]:
         repeat = repeat_gate(pattern)
         return [[sorted(literals) for literals in required_literal_sets(pattern)], minimum_length(pattern),
-                list(repeat) if repeat else None]
+                list(repeat) if repeat else None,
+                [[sorted(literals) for literals in sets] for sets in branch_literal_sets(pattern)]]
 
-    sets, shortest, repeat = cached("pattern-analysis", pattern, compute)
-    return tuple(frozenset(literals) for literals in sets), shortest, (tuple(repeat) if repeat else None)
+    sets, shortest, repeat, branches = cached("pattern-analysis/2", pattern, compute)  # /2: with the branch sets
+    return (tuple(frozenset(literals) for literals in sets), shortest, (tuple(repeat) if repeat else None),
+            tuple(tuple(frozenset(literals) for literals in branch) for branch in branches))
 
 
 def _untimed(pattern: str) -> int:
@@ -231,6 +239,16 @@ class Matcher:
             gates = (add_gate(literals) for literals in _analysis(pattern)[0])
             return tuple(dict.fromkeys(gate for gate in gates if gate is not None))
 
+        def add_branch_gates(pattern: str) -> tuple[frozenset[int], ...]:
+            """Per branch of a pattern that is an alternation, the gates it needs (empty: not gated so)."""
+            found = []
+            for branch in _analysis(pattern)[3]:
+                gates = frozenset(gate for gate in map(add_gate, branch) if gate is not None)
+                if not gates:
+                    return ()  # a branch that may match anywhere: any text may hold a match
+                found.append(gates)
+            return tuple(found)
+
         def add_gate(literals: frozenset[str]) -> int | None:
             """A gate opened by any of ``literals`` (None: no gate can be built from them)."""
             if any(norm.noise_regex.search(literal.lower()) for literal in literals):
@@ -263,7 +281,8 @@ class Matcher:
         def add_cue(spec: ContextCue, rule_index: int, where: str) -> int:
             cue_id = len(cues)
             cues.append(_Cue(spec, _compile_cue(spec), add_gates(spec.pattern) if spec.pattern else (),
-                             _untimed(spec.pattern) if spec.pattern else 0))
+                             _untimed(spec.pattern) if spec.pattern else 0,
+                             add_branch_gates(spec.pattern) if spec.pattern else ()))
             for word in spec.terms:
                 add_key(word, (_CUE, rule_index, cue_id), where)
             return cue_id
@@ -277,6 +296,7 @@ class Matcher:
                 allow_cues = tuple(add_cue(cue, index, where) for cue in rule.allow_contexts)
                 all_of = ()
                 gates: tuple[tuple[int, ...], ...] = ()
+                branches: tuple[tuple[frozenset[int], ...], ...] = ()
                 checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
                 untimed: tuple[int, ...] = ()
                 patterns, validator = _compiled_parts(rule)
@@ -301,12 +321,13 @@ class Matcher:
                                                                            variant.obfuscation, variant.scopes)))
                 elif isinstance(rule, PatternRule):
                     gates = tuple(add_gates(p) for p in rule.patterns)
-                    checks = tuple(_analysis(p)[1:] for p in rule.patterns)
+                    branches = tuple(add_branch_gates(p) for p in rule.patterns)
+                    checks = tuple(_analysis(p)[1:3] for p in rule.patterns)
                     untimed = tuple(_untimed(p) for p in rule.patterns)
                 elif isinstance(rule, CombinationRule):
                     all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
                 rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates,
-                                          checks, untimed))
+                                          checks, untimed, branches))
         for word in global_allow:
             add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
 
@@ -314,18 +335,19 @@ class Matcher:
         # Which patterns a field needs to try: the ungated ones always, the rest when all their gates are open
         # (looked at when the first is); a combination when every one of its cues may be there, looked at
         # when one of them is (its first word cue found, else its first cue's gate open, else always).
-        ungated: list[tuple[int, int]] = []
-        by_gate: dict[int, list[tuple[int, int, frozenset[int]]]] = defaultdict(list)
+        ungated: list[tuple[int, int, tuple[frozenset[int], ...]]] = []
+        by_gate: dict[int, list[tuple[int, int, frozenset[int], tuple[frozenset[int], ...]]]] = defaultdict(list)
         combinations_always: list[tuple[int, frozenset[int], frozenset[int]]] = []
         combinations_by_cue: dict[int, list[tuple[int, frozenset[int], frozenset[int]]]] = defaultdict(list)
         combinations_by_gate: dict[int, list[tuple[int, frozenset[int], frozenset[int]]]] = defaultdict(list)
         for compiled in rules:
             if isinstance(compiled.rule, PatternRule):
                 for position, gates in enumerate(compiled.pattern_gates):
+                    branches = compiled.pattern_branches[position] if compiled.pattern_branches else ()
                     if gates:
-                        by_gate[gates[0]].append((compiled.index, position, frozenset(gates[1:])))
+                        by_gate[gates[0]].append((compiled.index, position, frozenset(gates[1:]), branches))
                     else:
-                        ungated.append((compiled.index, position))
+                        ungated.append((compiled.index, position, branches))
             elif isinstance(compiled.rule, CombinationRule):
                 term_cues = frozenset(c for c in compiled.all_of_cues if cues[c].pattern is None)
                 cue_gates = frozenset(gate for c in compiled.all_of_cues if cues[c].pattern is not None
@@ -510,12 +532,14 @@ class _FieldScan:
         matcher = self.matcher
         open_gates = self._open_gates
         to_run: dict[int, list[int]] = {}
-        for rule_index, position in matcher._ungated_patterns:
-            to_run.setdefault(rule_index, []).append(position)
+        for rule_index, position, branches in matcher._ungated_patterns:
+            if not branches or any(branch <= open_gates for branch in branches):
+                to_run.setdefault(rule_index, []).append(position)
         patterns_by_gate = matcher._patterns_by_gate
         for gate in open_gates.intersection(matcher._pattern_gate_set):
-            for rule_index, position, other_gates in patterns_by_gate[gate]:
-                if not other_gates or other_gates <= open_gates:
+            for rule_index, position, other_gates, branches in patterns_by_gate[gate]:
+                if (not other_gates or other_gates <= open_gates) and (
+                        not branches or any(branch <= open_gates for branch in branches)):
                     to_run.setdefault(rule_index, []).append(position)
         for positions in to_run.values():
             positions.sort()
@@ -703,7 +727,8 @@ class _FieldScan:
         found: list[tuple[int, int]] = []
         if cue.pattern is None:
             found = sorted(set(self._term_cues.get(cue_id, ())))
-        elif all(gate in self._open_gates for gate in cue.gates):
+        elif all(gate in self._open_gates for gate in cue.gates) and (
+                not cue.branches or any(branch <= self._open_gates for branch in cue.branches)):
             try:
                 folded = self.text.folded
                 matches = cue.pattern.finditer(folded) if len(folded) <= cue.untimed else \
