@@ -3,8 +3,11 @@
 A pattern such as ``(?:采购价|进货价)\\s*\\d+`` can only match a text that contains 采购价 or
 进货价. Compiling the ruleset works out such a set of strings for each pattern; the strings join
 the one Aho-Corasick automaton, and a field runs a pattern only when the scan has seen one of
-them. The analysis is conservative: when it cannot be sure (syntax only the ``regex`` module
-knows, a class too large to list) it gives no set and the pattern always runs.
+them. A pattern needs every required part of its sequence (``(?:同事|客服)[^。]{0,16}?(?:住院|确诊)``
+needs one string of each end), so it gets a gate per part and runs only when all are open; an
+alternation as a whole (``a…|b…``) also runs only when every gate of some branch is open. The analysis
+is conservative: when it cannot be sure (syntax only the ``regex`` module knows, a class too large to
+list) it gives no set and the pattern always runs.
 """
 
 from __future__ import annotations
