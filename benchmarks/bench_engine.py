@@ -1,6 +1,7 @@
 """Speed and memory of the pipeline against jieba.lcut (HMM on), interleaved: A B A B …, medians.
 
     python benchmarks/bench_engine.py [--data ../shared/data/sentiment] [--docs 20000] [--rounds 3]
+    python benchmarks/bench_engine.py --per-rule [--docs 3000] [--long 300] [--top 20]
 
 Three sets of text from the reviews of ../shared/data/sentiment (see its SOURCE.md):
 short (--docs reviews as they are), long (reviews joined into posts of about 600 characters) and
@@ -10,6 +11,13 @@ moment of a shared machine falls on all of them alike; the medians over the roun
 jieba.lcut are printed. Then cold start (import + load(), the sentiment model's load, `contentguard scan`
 of one small file: medians of fresh processes) and the peak RSS of one worker.
 Figures, not pass/fail: the targets live in the issues and the closing notes.
+
+--per-rule prints, instead, where one worker's time goes with sentiment off, on the short and long sets: the
+stages of the match step, then the costliest rules (each pattern of a pattern rule on its own, each combination,
+each lexicon rule's candidates and every rule's exemption checks) and the context stage's families, with the
+number of fields each ran on, in CPU seconds of this process. The search is the engine's own (the same gates
+decide what runs); a context pattern shared by rules is charged to the first rule that searches it, as the
+engine caches it. Each new rule's cost shows here.
 """
 
 from __future__ import annotations
@@ -117,6 +125,92 @@ def peak_rss_one_worker(texts: list[str]) -> float:
     return float(out)
 
 
+def per_rule_costs(guard, texts: list[str], top: int) -> None:
+    """Where the match and context steps spend their time on ``texts`` (see --per-rule), one document at a time."""
+    from contentguard.engine.match import _FieldScan, _leftmost_longest
+    from contentguard.guard import _coerce
+    from contentguard.packs import LexiconRule, PatternRule
+
+    matcher, context = guard._matcher, guard._context
+    stages: dict[str, float] = defaultdict(float)
+    costs: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])  # item -> [seconds, fields it ran on]
+    clock = time.process_time  # CPU seconds: steadier than wall time on a shared machine
+
+    def charge(item: str, seconds: float) -> None:
+        entry = costs[item]
+        entry[0] += seconds
+        entry[1] += 1
+
+    total_start = clock()
+    for item in texts:
+        document, _ = _coerce(item)
+        t0 = clock()
+        fields = guard._normalized_fields(document)
+        t1 = clock()
+        scans = [_FieldScan(matcher, name, text, document.scope_of(name)) for name, text in fields]
+        t2 = clock()
+        stages["normalize"] += t1 - t0
+        stages["field scan set-up (automaton, gates)"] += t2 - t1
+        findings, errors = [], []
+        for scan in scans:
+            t0 = clock()
+            to_run = scan.rules_that_may_match()
+            stages["rules that may match (gate look-ups)"] += clock() - t0
+            for compiled in to_run:
+                rule = compiled.rule
+                if not rule.enabled or scan.scope not in rule.scope:
+                    continue
+                if isinstance(rule, PatternRule):
+                    candidates = []
+                    positions = scan._patterns_to_run.get(compiled.index, [])
+                    for position in positions:
+                        scan._patterns_to_run[compiled.index] = [position]
+                        t0 = clock()
+                        candidates.extend(scan.pattern_candidates(compiled, errors))
+                        seconds = clock() - t0
+                        stages["pattern searches"] += seconds
+                        charge(f"pattern  {rule.id} #{position}", seconds)
+                    scan._patterns_to_run[compiled.index] = positions
+                else:
+                    t0 = clock()
+                    if isinstance(rule, LexiconRule):
+                        candidates = scan.lexicon_candidates(compiled)
+                        kind = "lexicon"
+                    else:
+                        candidates = scan.combination_candidates(compiled, errors)
+                        kind = "combination"
+                    seconds = clock() - t0
+                    stages[f"{kind} candidates"] += seconds
+                    charge(f"{kind:8} {rule.id}", seconds)
+                if not candidates:
+                    continue
+                t0 = clock()
+                kept = [c for c in candidates if not scan.exempted(compiled, c, scans, errors)]
+                found = [scan.to_finding(compiled, c) for c in _leftmost_longest(kept)]
+                seconds = clock() - t0
+                stages["exemptions and findings"] += seconds
+                charge(f"exempt   {rule.id}", seconds)
+                findings.extend(found)
+        findings.sort(key=lambda f: (f.field != "title", f.start, f.end, f.rule_id))
+        t0 = clock()
+        context.decide(document, findings)
+        seconds = clock() - t0
+        stages["context stage"] += seconds
+        if findings:
+            families = sorted({context._family_of[f.rule_id].family.name for f in findings
+                               if f.rule_id in context._family_of})
+            for family in families:  # a document's context time, shared among the families it judged
+                charge(f"context  {family}", seconds / len(families))
+    total = clock() - total_start
+    size = megabytes(texts)
+    print(f"  {len(texts)} documents, {size:.2f} MB: match + context {total:.2f} s ({size / total:.2f} MB/s)")
+    for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"    {name:40} {seconds:7.3f} s {100 * seconds / total:5.1f}%")
+    print(f"  top {top} rules (seconds, share of match + context, fields run on, µs per field):")
+    for item, (seconds, runs) in sorted(costs.items(), key=lambda kv: -kv[1][0])[:top]:
+        print(f"    {item:58} {seconds:7.3f} s {100 * seconds / total:5.1f}% {runs:7} {1e6 * seconds / runs:8.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the review CSV files")
@@ -126,6 +220,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per set")
     parser.add_argument("--cold-runs", type=int, default=5, help="fresh processes for each cold-start figure")
     parser.add_argument("--skip-cold", action="store_true", help="throughput only")
+    parser.add_argument("--per-rule", action="store_true", help="the cost of each stage and rule, not throughput")
+    parser.add_argument("--top", type=int, default=20, help="rules listed by --per-rule")
     args = parser.parse_args()
 
     import jieba
@@ -140,9 +236,19 @@ def main() -> None:
         "long": joined(reviews, 600, args.long, start=args.docs),
         "very long": joined(reviews, 50_000, args.very_long),
     }
+    sets = {name: texts for name, texts in sets.items() if texts}
     for name, texts in sets.items():
         print(f"{name:9}: {len(texts):6} documents, mean {statistics.mean(map(len, texts)):7.0f} chars, "
               f"{megabytes(texts):.2f} MB")
+
+    if args.per_rule:
+        guard = contentguard.load(config={"sentiment": "off"})
+        for texts in sets.values():
+            list(guard.check_batch(texts))  # warm: jieba dictionary, every pattern these texts compile
+        for name, texts in sets.items():
+            print(f"\n{name}:")
+            per_rule_costs(guard, texts, args.top)
+        return
 
     jieba.setLogLevel(60)
     jieba.initialize()

@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 
 import contentguard
 from contentguard.engine.lazyregex import LazyPattern
-from contentguard.engine.literals import minimum_length, repeat_gate, required_literals, untimed_length
+from contentguard.engine.literals import (
+    branch_literal_sets,
+    minimum_length,
+    repeat_gate,
+    required_literal_sets,
+    required_literals,
+    untimed_length,
+)
 from contentguard.engine.match import _repeats
 from contentguard.engine.tokenize import WordSegmenter, shared_tokenizer
 
@@ -41,6 +48,50 @@ def test_pattern_analysis_gives_lengths_repeats_and_class_gates():
     assert required_literals(r"\[\p{Han}+\]") == frozenset("[")  # an escaped bracket opens no class
     # Syntax only the regex module knows: no claim.
     assert minimum_length(r"\m\w+\M") == 0 and repeat_gate(r"\m(\w)\1+\M") is None
+
+
+def test_a_pattern_is_gated_on_each_part_it_needs():
+    # Both ends of a pattern are required: the text must hold one string of each set, the most selective first.
+    sets = required_literal_sets(r"(?:同事|客服)[^。]{0,16}?(?:住院|确诊|癌)")
+    assert sets == (frozenset({"同事", "客服"}), frozenset({"住院", "确诊", "癌"}))
+    assert required_literals(r"(?:同事|客服)[^。]{0,16}?(?:住院|确诊|癌)") == frozenset({"同事", "客服"})
+    # A set that a chosen one implies adds nothing (each of abc, abd holds ab); what is optional is no gate.
+    assert required_literal_sets(r"(?:abc|abd)\d+ab\d+yz(?:uv)?") == (frozenset({"abc", "abd"}), frozenset({"yz"}))
+    assert required_literal_sets(r"\p{Han}+") == ()
+
+
+def test_an_alternation_is_gated_branch_by_branch():
+    # Each branch needs its own strings: a text with 悄悄 but neither 跟 nor 告诉, and no 暂不, cannot match.
+    assert branch_literal_sets(r"(?:悄悄|偷偷)(?:跟|告诉)|暂不(?:公开|公布)") == (
+        (frozenset({"悄悄", "偷偷"}), frozenset({"跟", "告诉"})), (frozenset({"暂不公开", "暂不公布"}),))
+    assert branch_literal_sets(r"(?:悄悄|偷偷)跟") == ()  # no alternation as a whole
+    assert branch_literal_sets(r"\d+|暂不") == ()  # a branch without a literal may match anywhere
+
+
+TWO_PART = r"(?:同事|客服|不)[^。]{0,4}?(?:住院|癌|1)"
+BRANCHES = r"(?:同事|客服)[^。]{0,2}?住院|不[^。]?(?:好|癌)|1了"
+_TWO_PART_GUARD: list = []
+
+
+def _two_part_guard() -> contentguard.Guard:
+    if not _TWO_PART_GUARD:
+        _TWO_PART_GUARD.append(contentguard.load(packs=[{"pack": "gates", "version": "1", "rules": [{
+            "id": "gates/two-part", "kind": "pattern", "category": "privacy", "severity": 2, "message": "m",
+            "patterns": [TWO_PART]}, {
+            "id": "gates/branches", "kind": "pattern", "category": "privacy", "severity": 2, "message": "m",
+            "patterns": [BRANCHES]}]}]))
+    return _TWO_PART_GUARD[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="同事客服住院癌不1了好。", max_size=30))
+def test_patterns_gated_on_several_parts_find_every_match(text):
+    # Gates on both required parts, one of them mixing single characters (不, 1: a class search) with words
+    # (同事, 住院: the automaton), and gates branch by branch never skip a text the pattern matches.
+    findings = _two_part_guard().check(text).findings
+    for rule_id, pattern in (("gates/two-part", TWO_PART), ("gates/branches", BRANCHES)):
+        found = [(f.start, f.end) for f in findings if f.rule_id == rule_id]
+        assert found == [m.span() for m in regex.finditer(pattern, text)]
 
 
 @settings(max_examples=300, deadline=None)
@@ -87,7 +138,7 @@ def test_a_pattern_that_backtracks_without_bound_still_runs_out_of_time():
         "id": "redos/nested", "kind": "pattern", "category": "quality", "severity": 2, "message": "m",
         "patterns": [r"(?:a|aa)+(?:a|aa)+c"]}]}
     guard = contentguard.load(packs=[pack])
-    report = guard.check("a" * 40 + "b")
+    report = guard.check("a" * 40 + "bc")  # the c it needs is there (its gate opens), not after the a's
     assert [e.code for e in report.errors] == ["pattern-timeout"] and report.decision != "pass"
     assert guard.check("aaac").findings  # a short text runs without the limit and still matches
 
@@ -107,7 +158,7 @@ def test_compile_cache_is_json_and_changes_no_report(tmp_path):
     files = list((tmp_path / "cache").glob("compiled-*.json"))
     assert len(files) == 1
     stored = json.loads(files[0].read_text(encoding="utf-8"))  # JSON, never pickle
-    assert {"regex", "pattern-analysis", "term-forms", "term-variants-keyed", "yaml"} <= set(stored)
+    assert {"regex", "pattern-analysis/2", "term-forms", "term-variants-keyed", "yaml"} <= set(stored)
     warm = _run(code, str(tmp_path / "cache"))
     off = _run(code, "off")
     assert cold == warm == off

@@ -482,8 +482,15 @@ class ContextStage:
         low, high = max(0, finding.start - width), min(len(text), finding.end + width)
         window = text[low:high]
         cue_score, fired, _ = self._fire(compiled, text, finding.start, finding.end, breaks, said)
-        window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low, said=said,
-                                                  trained_prior=True)
+        if low == 0 and high == len(text):
+            # The window is the whole text (a short post): the same cues fire on it, only the prior differs.
+            window_score, window_cues = family.prior, fired
+            for weight, _ in fired:
+                window_score += weight
+            window_score = min(1.0, max(0.0, window_score))
+        else:
+            window_score, window_cues, _ = self._fire(compiled, window, finding.start - low, finding.end - low,
+                                                      said=said, trained_prior=True)
         probability, top = classifier.probability(ContextExample(
             window=window, offset=finding.start - low, hit=finding.text, family=family.name,
             cues=tuple(cue.label for _, cue in window_cues),

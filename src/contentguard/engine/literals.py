@@ -3,8 +3,11 @@
 A pattern such as ``(?:采购价|进货价)\\s*\\d+`` can only match a text that contains 采购价 or
 进货价. Compiling the ruleset works out such a set of strings for each pattern; the strings join
 the one Aho-Corasick automaton, and a field runs a pattern only when the scan has seen one of
-them. The analysis is conservative: when it cannot be sure (syntax only the ``regex`` module
-knows, a class too large to list) it gives no set and the pattern always runs.
+them. A pattern needs every required part of its sequence (``(?:同事|客服)[^。]{0,16}?(?:住院|确诊)``
+needs one string of each end), so it gets a gate per part and runs only when all are open; an
+alternation as a whole (``a…|b…``) also runs only when every gate of some branch is open. The analysis
+is conservative: when it cannot be sure (syntax only the ``regex`` module knows, a class too large to
+list) it gives no set and the pattern always runs.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ _MAX_CHAR_GATE = 4096
 # A Unicode property of at most this many characters (Extended_Pictographic: 3,537) is written out as
 # the class of its characters for the analysis; a larger one (Han) is "some character".
 _MAX_PROPERTY = 4096
+# The required parts of one pattern that gate it together (each one more key or class to look for).
+_MAX_GATES = 3
+# An alternation of at most this many branches is gated branch by branch (branch_literal_sets).
+_MAX_BRANCHES = 64
 
 
 def _property_class(match: re.Match) -> str:
@@ -98,6 +105,15 @@ Literals = frozenset[str]
 
 def required_literals(pattern: str) -> Literals | None:
     """Strings of which every match of ``pattern`` contains at least one, or None if unknown."""
+    sets = required_literal_sets(pattern, 1)
+    return sets[0] if sets else None
+
+
+def required_literal_sets(pattern: str, most: int = _MAX_GATES) -> tuple[Literals, ...]:
+    """Sets of strings of which every match of ``pattern`` contains at least one string *of each*: the
+    required parts of the pattern's top-level sequence (``(?:同事|客服)[^。]{0,16}?(?:住院|确诊)`` needs
+    one of its first two strings and one of its last two), the most selective first, at most ``most`` of
+    them; a set that another one implies is left out. Empty if unknown."""
     # Unicode properties (\p{Han}) are the regex module's: for this analysis any one of them is
     # just "some character", which \w stands for (a class is never a required literal anyway).
     pattern = _PROPERTY.sub(_property_class, pattern)
@@ -106,14 +122,62 @@ def required_literals(pattern: str) -> Literals | None:
             warnings.simplefilter("ignore")
             parsed = sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
-        return None
-    found = _sequence(list(parsed))
-    if not found or "" in found:
-        return None
-    return frozenset(found)
+        return ()
+    return _chosen(_candidates(list(parsed)), most)
+
+
+def branch_literal_sets(pattern: str, most: int = _MAX_GATES) -> tuple[tuple[Literals, ...], ...]:
+    """For a pattern that is an alternation as a whole (``a…|b…|c…``, at most _MAX_BRANCHES branches): the
+    required literal sets of each branch (see required_literal_sets). A match is a match of one branch, so
+    the pattern can match only a text that holds a string of each set of some branch. Empty when the
+    pattern is no such alternation or a branch needs no literal."""
+    pattern = _PROPERTY.sub(_property_class, pattern)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            items = list(sre_parse.parse(pattern))
+    except Exception:  # noqa: BLE001 - syntax of the regex module that re does not know
+        return ()
+    while len(items) == 1 and items[0][0] is sre_constants.SUBPATTERN:  # (?:a|b) or (a|b) alone
+        items = list(items[0][1][-1])
+    if len(items) != 1 or items[0][0] is not sre_constants.BRANCH or len(items[0][1][1]) > _MAX_BRANCHES:
+        return ()
+    branches = []
+    for branch in items[0][1][1]:
+        sets = _chosen(_candidates(list(branch)), most)
+        if not sets:
+            return ()
+        branches.append(sets)
+    return tuple(branches)
+
+
+def _chosen(candidates: list[set[str]], most: int) -> tuple[Literals, ...]:
+    """The most selective sets first, at most ``most``, leaving out a set that one chosen before implies."""
+    chosen: list[frozenset[str]] = []
+    for strings in sorted(candidates, key=_selectivity, reverse=True):
+        if "" in strings:
+            continue
+        # A set is implied by one already chosen when each string of that one contains a string of it.
+        if any(all(any(part in whole for part in strings) for whole in other) for other in chosen):
+            continue
+        chosen.append(frozenset(strings))
+        if len(chosen) == most:
+            break
+    return tuple(chosen)
+
+
+def _selectivity(strings: set[str]) -> tuple[int, int]:
+    """The most selective set: the longest shortest string, then the fewest strings."""
+    return min(map(len, strings)), -len(strings)
 
 
 def _sequence(items: list) -> set[str] | None:
+    candidates = _candidates(items)
+    return max(candidates, key=_selectivity) if candidates else None
+
+
+def _candidates(items: list) -> list[set[str]]:
+    """Each set of strings a sequence needs one of (see required_literal_sets)."""
     candidates: list[set[str]] = []
     run: set[str] = {""}
 
@@ -142,10 +206,7 @@ def _sequence(items: list) -> set[str] | None:
         if inner:
             candidates.append(inner)
     flush()
-    if not candidates:
-        return None
-    # The most selective: the longest shortest string, then the fewest strings.
-    return max(candidates, key=lambda strings: (min(map(len, strings)), -len(strings)))
+    return candidates
 
 
 def _characters(op, value) -> set[str] | None:

@@ -28,7 +28,7 @@ from ..packs.validators import VALIDATORS
 from ..report import Finding, ReportError
 from .compilecache import cached
 from .lazyregex import LazyPattern
-from .literals import minimum_length, repeat_gate, required_literals, untimed_length
+from .literals import branch_literal_sets, minimum_length, repeat_gate, required_literal_sets, untimed_length
 from .normalize import NormalizedText, compact, key_of_compact, warm_noise_candidates
 from .tokenize import WordSegmenter
 from .views import require_pinyin, term_variants
@@ -50,12 +50,15 @@ class CompiledRule:
     allow_cues: tuple[int, ...] = ()
     all_of_cues: tuple[int, ...] = ()
     validator: Callable[[str], bool] | None = None
-    # Per pattern: the gate that must be open for it to run (None: always runs).
-    pattern_gates: tuple[int | None, ...] = ()
+    # Per pattern: the gates that must all be open for it to run (none: always runs).
+    pattern_gates: tuple[tuple[int, ...], ...] = ()
     # Per pattern: (the fewest characters a match has, the repeat it needs as (width, times) or None).
     pattern_checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
     # Per pattern: the longest text it searches without a time limit (literals.untimed_length).
     pattern_untimed: tuple[int, ...] = ()
+    # Per pattern that is an alternation: per branch, the gates that branch needs (one branch's all open, or
+    # the pattern cannot match); empty for other patterns.
+    pattern_branches: tuple[tuple[frozenset[int], ...], ...] = ()
 
     def __getstate__(self):
         return {name: getattr(self, name) for name in self.__slots__ if name not in ("patterns", "validator")}
@@ -72,15 +75,17 @@ class CompiledRule:
 class _Cue:
     spec: ContextCue
     pattern: LazyPattern | None  # for pattern cues; term cues come from the automaton
-    gate: int | None = None
+    gates: tuple[int, ...] = ()  # all open, or the pattern cannot match
     untimed: int = 0  # the longest text the pattern searches without a time limit
+    branches: tuple[frozenset[int], ...] = ()  # for an alternation: one branch's gates all open, or no match
 
     def __getstate__(self):
-        return {"spec": self.spec, "gate": self.gate, "untimed": self.untimed}
+        return {"spec": self.spec, "gates": self.gates, "untimed": self.untimed, "branches": self.branches}
 
     def __setstate__(self, state):
         object.__setattr__(self, "spec", state["spec"])
-        object.__setattr__(self, "gate", state["gate"])
+        object.__setattr__(self, "gates", state["gates"])
+        object.__setattr__(self, "branches", state["branches"])
         object.__setattr__(self, "untimed", state["untimed"])
         object.__setattr__(self, "pattern", _compile_cue(state["spec"]))
 
@@ -98,15 +103,19 @@ def _compile_cue(spec: ContextCue) -> LazyPattern | None:
     return LazyPattern(spec.pattern, PATTERN_FLAGS) if spec.pattern else None
 
 
-def _analysis(pattern: str) -> tuple[frozenset[str] | None, int, tuple[int, int] | None]:
-    """What literals.py works out of a pattern (its gate strings, shortest match, repeat), cached."""
+def _analysis(pattern: str) -> tuple[tuple[frozenset[str], ...], int, tuple[int, int] | None,
+                                      tuple[tuple[frozenset[str], ...], ...]]:
+    """What literals.py works out of a pattern (the sets of gate strings it needs one of each, its shortest
+    match, its repeat, the sets of each branch of an alternation), cached."""
     def compute() -> list[Any]:
-        literals = required_literals(pattern)
         repeat = repeat_gate(pattern)
-        return [sorted(literals) if literals else None, minimum_length(pattern), list(repeat) if repeat else None]
+        return [[sorted(literals) for literals in required_literal_sets(pattern)], minimum_length(pattern),
+                list(repeat) if repeat else None,
+                [[sorted(literals) for literals in sets] for sets in branch_literal_sets(pattern)]]
 
-    literals, shortest, repeat = cached("pattern-analysis", pattern, compute)
-    return (frozenset(literals) if literals else None), shortest, (tuple(repeat) if repeat else None)
+    sets, shortest, repeat, branches = cached("pattern-analysis/2", pattern, compute)  # /2: with the branch sets
+    return (tuple(frozenset(literals) for literals in sets), shortest, (tuple(repeat) if repeat else None),
+            tuple(tuple(frozenset(literals) for literals in branch) for branch in branches))
 
 
 def _untimed(pattern: str) -> int:
@@ -209,12 +218,41 @@ class Matcher:
 
             return cached("term-variants-keyed", f"{views_key[0]}|{','.join(views)}|{form}", compute)
 
-        def add_gate(pattern: str) -> int | None:
-            """A gate for a pattern: opened by any of its required literals (see literals.py)."""
+        gate_ids: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+
+        def new_gate(chars: frozenset[str], keys: frozenset[str] = frozenset()) -> int:
+            """The gate opened by any of ``chars`` in the folded view or any of ``keys`` in the keyed one
+            (patterns that need the same strings share it)."""
             nonlocal gate_count
-            literals = _analysis(pattern)[0]
-            if not literals:
-                return None
+            found = gate_ids.get((chars, keys))
+            if found is not None:
+                return found
+            gate = gate_ids[(chars, keys)] = gate_count
+            gate_count += 1
+            if chars:
+                char_gates.append((gate, "".join(sorted(chars))))
+            for key in keys:
+                targets[key].append((_GATE, gate, None))
+            return gate
+
+        def add_gates(pattern: str) -> tuple[int, ...]:
+            """The gates of a pattern: one per set of required literals (see literals.py), each opened by any
+            literal of its set; the pattern can match only when all are open."""
+            gates = (add_gate(literals) for literals in _analysis(pattern)[0])
+            return tuple(dict.fromkeys(gate for gate in gates if gate is not None))
+
+        def add_branch_gates(pattern: str) -> tuple[frozenset[int], ...]:
+            """Per branch of a pattern that is an alternation, the gates it needs (empty: not gated so)."""
+            found = []
+            for branch in _analysis(pattern)[3]:
+                gates = frozenset(gate for gate in map(add_gate, branch) if gate is not None)
+                if not gates:
+                    return ()  # a branch that may match anywhere: any text may hold a match
+                found.append(gates)
+            return tuple(found)
+
+        def add_gate(literals: frozenset[str]) -> int | None:
+            """A gate opened by any of ``literals`` (None: no gate can be built from them)."""
             if any(norm.noise_regex.search(literal.lower()) for literal in literals):
                 # A literal with a noise character ({{, ${) is not in the compact view the automaton reads;
                 # any one of its characters is in the folded view: gate on one character of each.
@@ -223,34 +261,30 @@ class Matcher:
                 # Single characters (a digit, "+", a class of letters) would stop the automaton at every
                 # occurrence: a C-level set test on the folded view (where every view's characters are,
                 # noise included) is far cheaper. Every case of the character: patterns ignore case.
-                gate = gate_count
-                gate_count += 1
-                chars = {variant for literal in literals
-                         for variant in (literal, literal.lower(), literal.upper(), literal.casefold())
-                         if len(variant) == 1}
-                char_gates.append((gate, "".join(sorted(chars))))
-                return gate
+                return new_gate(frozenset(variant for literal in literals
+                                          for variant in (literal, literal.lower(), literal.upper(), literal.casefold())
+                                          if len(variant) == 1))
             # Patterns see the folded view, the automaton the compact one: a literal present in
             # the folded text is present in the compact text once its noise is removed.
             keys = {norm.noise_regex.sub("", literal.lower()) for literal in literals}
             if "" in keys:
                 return None
-            # Single characters are tested on the compact view, longer literals on the keyed one.
+            # Single characters are tested on the compact view, longer literals on the keyed one. Beside longer
+            # ones, a single character that has no other case (不, 1, +) is looked for in the folded view too:
+            # in the automaton it would stop the scan at each of its occurrences.
+            singles: set[str] = set()
             if not all(len(key) == 1 for key in keys):
-                keys = {key_of_compact(key, norm) for key in keys}
-            gate = gate_count
-            gate_count += 1
+                singles = {key for key in keys if len(key) == 1 and key == key.upper() == key.casefold()}
+                keys = {key_of_compact(key, norm) for key in keys - singles}
             if all(len(key) == 1 for key in keys):
-                char_gates.append((gate, "".join(sorted(keys))))
-            else:
-                for key in keys:
-                    targets[key].append((_GATE, gate, None))
-            return gate
+                return new_gate(frozenset(keys | singles))
+            return new_gate(frozenset(singles), frozenset(keys))
 
         def add_cue(spec: ContextCue, rule_index: int, where: str) -> int:
             cue_id = len(cues)
-            cues.append(_Cue(spec, _compile_cue(spec), add_gate(spec.pattern) if spec.pattern else None,
-                             _untimed(spec.pattern) if spec.pattern else 0))
+            cues.append(_Cue(spec, _compile_cue(spec), add_gates(spec.pattern) if spec.pattern else (),
+                             _untimed(spec.pattern) if spec.pattern else 0,
+                             add_branch_gates(spec.pattern) if spec.pattern else ()))
             for word in spec.terms:
                 add_key(word, (_CUE, rule_index, cue_id), where)
             return cue_id
@@ -263,7 +297,8 @@ class Matcher:
                     add_key(word, (_ALLOW, index, None), where)
                 allow_cues = tuple(add_cue(cue, index, where) for cue in rule.allow_contexts)
                 all_of = ()
-                gates: tuple[int | None, ...] = ()
+                gates: tuple[tuple[int, ...], ...] = ()
+                branches: tuple[tuple[frozenset[int], ...], ...] = ()
                 checks: tuple[tuple[int, tuple[int, int] | None], ...] = ()
                 untimed: tuple[int, ...] = ()
                 patterns, validator = _compiled_parts(rule)
@@ -287,33 +322,38 @@ class Matcher:
                                     term, form, spelling, tuple(obfuscation),
                                     tuple(scopes) if scopes is not None else None)))
                 elif isinstance(rule, PatternRule):
-                    gates = tuple(add_gate(p) for p in rule.patterns)
-                    checks = tuple(_analysis(p)[1:] for p in rule.patterns)
+                    gates = tuple(add_gates(p) for p in rule.patterns)
+                    branches = tuple(add_branch_gates(p) for p in rule.patterns)
+                    checks = tuple(_analysis(p)[1:3] for p in rule.patterns)
                     untimed = tuple(_untimed(p) for p in rule.patterns)
                 elif isinstance(rule, CombinationRule):
                     all_of = tuple(add_cue(cue, index, where) for cue in rule.all_of)
                 rules.append(CompiledRule(index, pack.pack, rule, patterns, allow_cues, all_of, validator, gates,
-                                          checks, untimed))
+                                          checks, untimed, branches))
         for word in global_allow:
             add_key(word, (_ALLOW, _GLOBAL, None), "configuration allowlist")
 
         self.rules: tuple[CompiledRule, ...] = tuple(rules)
-        # Which patterns a field needs to try: the ungated ones always, the rest when their gate opens;
-        # a combination when every one of its cues may be there, looked at when one of them is (its
-        # first word cue found, else its first cue's gate open, else always).
-        ungated: list[tuple[int, int]] = []
-        by_gate: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        # Which patterns a field needs to try: the ungated ones always, the rest when all their gates are open
+        # (looked at when the first is); a combination when every one of its cues may be there, looked at
+        # when one of them is (its first word cue found, else its first cue's gate open, else always).
+        ungated: list[tuple[int, int, tuple[frozenset[int], ...]]] = []
+        by_gate: dict[int, list[tuple[int, int, frozenset[int], tuple[frozenset[int], ...]]]] = defaultdict(list)
         combinations_always: list[tuple[int, frozenset[int], frozenset[int]]] = []
         combinations_by_cue: dict[int, list[tuple[int, frozenset[int], frozenset[int]]]] = defaultdict(list)
         combinations_by_gate: dict[int, list[tuple[int, frozenset[int], frozenset[int]]]] = defaultdict(list)
         for compiled in rules:
             if isinstance(compiled.rule, PatternRule):
-                for position, gate in enumerate(compiled.pattern_gates):
-                    (ungated if gate is None else by_gate[gate]).append((compiled.index, position))
+                for position, gates in enumerate(compiled.pattern_gates):
+                    branches = compiled.pattern_branches[position] if compiled.pattern_branches else ()
+                    if gates:
+                        by_gate[gates[0]].append((compiled.index, position, frozenset(gates[1:]), branches))
+                    else:
+                        ungated.append((compiled.index, position, branches))
             elif isinstance(compiled.rule, CombinationRule):
                 term_cues = frozenset(c for c in compiled.all_of_cues if cues[c].pattern is None)
-                cue_gates = frozenset(cues[c].gate for c in compiled.all_of_cues
-                                      if cues[c].pattern is not None and cues[c].gate is not None)
+                cue_gates = frozenset(gate for c in compiled.all_of_cues if cues[c].pattern is not None
+                                      for gate in cues[c].gates)
                 entry = (compiled.index, term_cues, cue_gates)
                 if term_cues:
                     combinations_by_cue[min(term_cues)].append(entry)
@@ -326,6 +366,10 @@ class Matcher:
         self._combinations_always = tuple(combinations_always)
         self._combinations_by_cue = {cue: tuple(found) for cue, found in combinations_by_cue.items()}
         self._combinations_by_gate = {gate: tuple(found) for gate, found in combinations_by_gate.items()}
+        # The gates that index something: a text opens some fifty gates, most of them only the second or
+        # third part a pattern needs; these sets keep the look-ups to the few that index one.
+        self._pattern_gate_set = frozenset(self._patterns_by_gate)
+        self._combination_gate_set = frozenset(self._combinations_by_gate)
         self._cues: tuple[_Cue, ...] = tuple(cues)
         self._char_gates: tuple[tuple[int, frozenset[str]], ...] = tuple(
             (gate, frozenset(chars)) for gate, chars in char_gates)
@@ -343,6 +387,11 @@ class Matcher:
         # Every automaton key with its targets; the automaton reports a key by its position here.
         self._keys: tuple[tuple[str, tuple[tuple[int, int, Any], ...]], ...] = tuple(
             (key, tuple(key_targets)) for key, key_targets in targets.items())
+        # Per key, by its position: the gates it opens (whatever the words around it), and its other targets.
+        self._key_gates: tuple[tuple[int, ...], ...] = tuple(
+            tuple(gate for kind, gate, _ in key_targets if kind == _GATE) for _, key_targets in self._keys)
+        self._key_targets: tuple[tuple[tuple[int, int, Any], ...], ...] = tuple(
+            tuple(target for target in key_targets if target[0] != _GATE) for _, key_targets in self._keys)
         self._automaton = self._build_automaton()
         self.segmenter = WordSegmenter(segmenter_words)
         warm_noise_candidates(norm)
@@ -444,23 +493,23 @@ class _FieldScan:
         term_cues: dict[int, list[tuple[int, int]]] = {}
         folded = text.folded
         automaton = matcher._automaton
-        keys = matcher._keys
+        keys, key_gates, key_targets = matcher._keys, matcher._key_gates, matcher._key_targets
         open_gates: set[int] = set()
         matches = automaton.find_matches_as_indexes(text.keyed, overlapping=True) if automaton else ()
         for key_index, c_start, c_end in matches:
-            key, targets = keys[key_index]
-            if targets[0][0] == _GATE and len(targets) == 1:
-                open_gates.add(targets[0][1])  # the common case: a gate literal and nothing else
-                continue
+            gates = key_gates[key_index]
+            if gates:
+                open_gates.update(gates)
+            targets = key_targets[key_index]
+            if not targets:
+                continue  # the common case: a gate literal and nothing else
             c_start, c_end = text.keyed_to_compact(c_start, c_end)
             f_start, f_end = text.compact_to_folded(c_start, c_end)
-            whole_word = self._whole_word(folded, f_start, f_end)
+            if not self._whole_word(folded, f_start, f_end):
+                continue
+            key = keys[key_index][0]
             for kind, rule_index, payload in targets:
-                if kind == _GATE:
-                    open_gates.add(rule_index)
-                elif not whole_word:
-                    continue
-                elif kind == _TERM:
+                if kind == _TERM:
                     self.term_hits.setdefault(rule_index, []).append((c_start, c_end, key, payload))
                 elif kind == _ALLOW:
                     self.allow_spans.setdefault(rule_index, []).append((f_start, f_end))
@@ -476,8 +525,8 @@ class _FieldScan:
         chars = set(search.findall(folded)) if search is not None else set()
         if astral and folded and max(folded) > "\uffff":
             chars.update(astral.intersection(folded))
-        for char in chars:
-            open_gates.update(gates_by_char[char])
+        if chars:
+            open_gates.update(*map(gates_by_char.__getitem__, chars))
         self._open_gates = open_gates
 
     def rules_that_may_match(self) -> list[CompiledRule]:
@@ -485,12 +534,15 @@ class _FieldScan:
         matcher = self.matcher
         open_gates = self._open_gates
         to_run: dict[int, list[int]] = {}
-        for rule_index, position in matcher._ungated_patterns:
-            to_run.setdefault(rule_index, []).append(position)
-        patterns_by_gate = matcher._patterns_by_gate
-        for gate in open_gates:
-            for rule_index, position in patterns_by_gate.get(gate, ()):
+        for rule_index, position, branches in matcher._ungated_patterns:
+            if not branches or any(branch <= open_gates for branch in branches):
                 to_run.setdefault(rule_index, []).append(position)
+        patterns_by_gate = matcher._patterns_by_gate
+        for gate in open_gates.intersection(matcher._pattern_gate_set):
+            for rule_index, position, other_gates, branches in patterns_by_gate[gate]:
+                if (not other_gates or other_gates <= open_gates) and (
+                        not branches or any(branch <= open_gates for branch in branches)):
+                    to_run.setdefault(rule_index, []).append(position)
         for positions in to_run.values():
             positions.sort()
         self._patterns_to_run = to_run
@@ -500,8 +552,8 @@ class _FieldScan:
         possible = [*matcher._combinations_always]
         for cue in found_cues:
             possible.extend(matcher._combinations_by_cue.get(cue, ()))
-        for gate in open_gates:
-            possible.extend(matcher._combinations_by_gate.get(gate, ()))
+        for gate in open_gates.intersection(matcher._combination_gate_set):
+            possible.extend(matcher._combinations_by_gate[gate])
         for index, term_cues, cue_gates in possible:
             if term_cues <= found_cues and cue_gates <= open_gates:
                 indexes.add(index)
@@ -677,7 +729,8 @@ class _FieldScan:
         found: list[tuple[int, int]] = []
         if cue.pattern is None:
             found = sorted(set(self._term_cues.get(cue_id, ())))
-        elif cue.gate is None or cue.gate in self._open_gates:
+        elif all(gate in self._open_gates for gate in cue.gates) and (
+                not cue.branches or any(branch <= self._open_gates for branch in cue.branches)):
             try:
                 folded = self.text.folded
                 matches = cue.pattern.finditer(folded) if len(folded) <= cue.untimed else \
