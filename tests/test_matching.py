@@ -182,3 +182,20 @@ def test_a_combination_cue_inside_the_anchor_does_not_count():
     guard = contentguard.load(packs=[pack])
     assert texts(guard, "跟着老师买", "t/combo") == []
     assert texts(guard, "跟着老师买，老师说的", "t/combo") == ["跟着老师买，老师"]
+
+
+def test_a_pattern_stopping_inside_a_number_reports_the_whole_number():
+    pack = {"pack": "numbers", "rules": [
+        {"id": "numbers/margin", "kind": "pattern", "category": "confidentiality", "severity": 3,
+         "patterns": [r"毛利率\d"], "message": "{match}"},
+        {"id": "numbers/code", "kind": "pattern", "category": "privacy", "severity": 3,
+         "patterns": [r"编号\d{2}(?=\d)"], "message": "{match}"}]}
+    guard = contentguard.load(packs=[], extra_packs=[pack])
+    text = "本季度毛利率38.5%，编号123456，毛利率7。"
+    report = guard.check(Document(body=text))
+    found = {f.rule_id: [] for f in report.findings}
+    for finding in report.findings:
+        assert text[finding.start:finding.end] == finding.text
+        found[finding.rule_id].append(finding.text)
+    assert found["numbers/margin"] == ["毛利率38.5", "毛利率7"]
+    assert found["numbers/code"] == ["编号123456"]

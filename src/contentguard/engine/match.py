@@ -155,6 +155,18 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template) if template else ""
 
 
+def _number_end(subject: str, end: int) -> int:
+    """Where the number that runs on past ``end`` ends: digits, and a decimal part after one point."""
+    length = len(subject)
+    while end < length and subject[end].isdigit():
+        end += 1
+    if end + 1 < length and subject[end] == "." and subject[end + 1].isdigit():
+        end += 1
+        while end < length and subject[end].isdigit():
+            end += 1
+    return end
+
+
 def _repeats(subject: str, width: int, times: int) -> bool:
     """Whether some ``width`` characters occur ``times`` times in ``subject`` (overlaps counted)."""
     count = len(subject) - width + 1
@@ -630,9 +642,16 @@ class _FieldScan:
                     start, end = match.span(rule.group)
                     if start < 0 or end <= start:
                         continue
-                    value = match.group(rule.group)
-                    if compiled.validator and not compiled.validator(value):
-                        continue
+                    if compiled.validator:
+                        value = match.group(rule.group)
+                        if not compiled.validator(value):
+                            continue
+                    else:
+                        # A pattern that stops at a number's first digits (…毛利率\d) reports the whole number
+                        # (毛利率38.5), never half of it.
+                        if end < length and subject[end].isdigit() and subject[end - 1].isdigit():
+                            end = _number_end(subject, end)
+                        value = subject[start:end]
                     obfuscation: tuple[str, ...] = ()
                     if on_compact:
                         c_length = end - start
