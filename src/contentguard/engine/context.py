@@ -274,6 +274,13 @@ class _Tagger:
     def tags(cls, text: str) -> frozenset[str]:
         return _tags(text)
 
+    @staticmethod
+    def screen(prefixes: Sequence[str]):
+        """Whether a text can hold a word tagged with one of ``prefixes`` at all (``tokenize.TagScreen``)."""
+        from .tokenize import tag_screen
+
+        return tag_screen(prefixes)
+
     @classmethod
     def last(cls, text: str) -> str:
         pairs = cls._pairs(text[-12:])
@@ -576,8 +583,11 @@ class ContextStage:
                 found = pattern.search(views[cue.where]) is not None
             else:
                 if cue.where == "clause":  # any word of the clause but the hit's own
-                    tags = _Tagger.tags(views["clause-before"]) | _Tagger.tags(views["clause-after"])
-                    found = any(tag.startswith(prefix) for tag in tags for prefix in cue.pos)
+                    # tagged only where a word of the dictionary with one of the cue's tags occurs (exact)
+                    screen = _Tagger.screen(cue.pos)
+                    found = any(any(tag.startswith(prefix) for tag in _Tagger.tags(part) for prefix in cue.pos)
+                                for part in (views["clause-before"], views["clause-after"])
+                                if screen.may_tag(part))
                 else:
                     subject = views[cue.where]
                     if not subject:
