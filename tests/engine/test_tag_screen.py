@@ -42,7 +42,7 @@ def _cue_prefixes() -> list[tuple[str, ...]]:
 def test_the_screen_never_says_no_where_the_tagger_gives_the_tag(extra):
     rnd = random.Random(13)
     texts = _texts()
-    screens = [TagScreen(prefixes, build_after=0) for prefixes in [*_cue_prefixes(), extra]]
+    screens = [TagScreen(prefixes) for prefixes in [*_cue_prefixes(), extra]]
     skipped = 0
     for _ in range(3000):
         text = rnd.choice(texts)
@@ -56,18 +56,21 @@ def test_the_screen_never_says_no_where_the_tagger_gives_the_tag(extra):
     assert skipped > 3000  # it does skip: most windows name no person, place or organization
 
 
-def test_the_screen_finds_a_name_an_english_run_and_says_yes_before_it_is_built():
-    names = TagScreen(("nr", "ns"), build_after=0)
+def test_the_screen_finds_a_name_and_an_english_run():
+    names = TagScreen(("nr", "ns"))
     assert names.may_tag("昨天在北京开会") and names.may_tag("张学友的演唱会")
     assert not names.may_tag("味道不错，下次还买") and not names.may_tag("质量很好")
-    english = TagScreen(("eng",), build_after=0)
+    assert names.may_tag("昨天在北京开会")  # the second time from what the screen remembers
+    english = TagScreen(("eng",))
     assert english.may_tag("买了iPhone") and not english.may_tag("买了手机a")
-    lazy = TagScreen(("nr",), build_after=2)
-    assert lazy.may_tag("这个东西") and lazy.may_tag("这个东西") and not lazy.built
-    assert not lazy.may_tag("这个东西") and lazy.built
 
 
-def test_reports_are_the_same_with_the_screen_built_at_once_and_never():
+class _NoScreen(TagScreen):
+    def may_tag(self, text: str) -> bool:
+        return True
+
+
+def test_reports_are_the_same_with_the_screen_and_without():
     texts = _texts()[:400]
     docs = [contentguard.Document(id=f"d{i}", kind=kind, body=text)
             for i, text in enumerate(texts) for kind in ("post", "mention")]
@@ -75,17 +78,17 @@ def test_reports_are_the_same_with_the_screen_built_at_once_and_never():
     saved = dict(tokenize._SCREENS)
     try:
         reports = {}
-        for build_after in (10**9, 0):
+        for screened in (False, True):
             tokenize._SCREENS.clear()
             for prefixes in _cue_prefixes():
-                tokenize._SCREENS[prefixes] = TagScreen(prefixes, build_after=build_after)
-            reports[build_after] = [r.model_dump_json() for r in guard.check_batch(docs)]
-            built = [screen.built for screen in tokenize._SCREENS.values()]
-            assert any(built) if build_after == 0 else not any(built)
+                tokenize._SCREENS[prefixes] = TagScreen(prefixes) if screened else _NoScreen(prefixes)
+            reports[screened] = [r.model_dump_json() for r in guard.check_batch(docs)]
+        skipped = sum(not screen.may_tag(text) for screen in tokenize._SCREENS.values() for text in texts)
+        assert skipped  # the screen does skip texts
     finally:
         tokenize._SCREENS.clear()
         tokenize._SCREENS.update(saved)
-    assert reports[0] == reports[10**9]
+    assert reports[True] == reports[False]
     labels = {cue.label for family in _settings().families for cue in family.cues if cue.pos and cue.where == "clause"}
-    fired = [r for r in reports[0] if any(f'"{label}"' in r for label in labels)]
-    assert fired  # clause cues on tags do fire in these reports, with the screen built
+    fired = [r for r in reports[True] if any(f'"{label}"' in r for label in labels)]
+    assert fired  # clause cues on tags do fire in these reports, with the screen on

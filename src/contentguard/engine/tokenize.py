@@ -527,69 +527,50 @@ class TagScreen:
     """Whether ``jieba.posseg`` (no HMM, jieba's own dictionary: :func:`pos_tags`) *can* give ``text`` a word
     of two or more characters whose tag starts with one of ``prefixes``, answered without tagging it.
 
-    The tagger's words of two or more characters are only (jieba 0.42.1, ``POSTokenizer.__cut_DAG_NO_HMM`` and
-    ``__cut_internal``): words of the dictionary, with their ``dict.txt`` tag, found in the text; runs of ASCII
-    letters and digits, tagged ``eng``; runs of whitespace (``x``, empty once stripped). So when no word of the
-    dictionary with such a tag occurs in the text, and ``eng`` is not one of the tags or the text has no two
-    ASCII letters or digits in a row, no such word can come out, and :meth:`may_tag` says ``False``: exact,
-    the same answer as tagging. When it says ``True`` the text is tagged as before (the word it found may lose
-    to a longer one on jieba's best path).
+    The tagger's words of two or more characters are only (jieba 0.42.1, no HMM): words of the dictionary,
+    with their ``dict.txt`` tag, found in the text; runs of ASCII letters and digits, tagged ``eng``; runs of
+    whitespace (``x``, empty once stripped). So when no word of the dictionary with such a tag occurs in the
+    text, and ``eng`` is not one of the tags or the text has no two ASCII letters or digits in a row, no such
+    word can come out, and :meth:`may_tag` says ``False``: exact, the same answer as tagging. When it says
+    ``True`` the text is tagged as before (the word it found may lose to a longer one on jieba's best path).
 
-    The words are a set built from the dictionary's arrays (some 10-50 ms for a set of tags as large as
-    nr/ns/nt/nz), so a process builds it only after ``build_after`` questions about the same prefixes: a scan
-    of one file tags, a batch screens.
+    The words are found by walking the dictionary's prefix table (every prefix of a word is a key, with
+    count 0) from each character, so nothing is built; whether a word's tag has one of the prefixes is
+    remembered per screen.
     """
 
-    _ASCII_RUN = re.compile(r"[A-Za-z0-9]{2}")  # jieba's re_eng1, two in a row
+    _ASCII_RUN = re.compile(r"[A-Za-z0-9]{2}")  # two ASCII letters or digits in a row: an eng word
+    _MEMO_LIMIT = 200_000  # words remembered per screen: bounded memory on any stream
 
-    def __init__(self, prefixes: Iterable[str], build_after: int = 200):
+    def __init__(self, prefixes: Iterable[str]):
         self.prefixes = tuple(prefixes)
         self.eng = any("eng".startswith(prefix) for prefix in self.prefixes)
-        self.build_after = build_after
-        self._asked = 0
-        self._words: frozenset[str] | None = None
-        self._heads: frozenset[str] = frozenset()
-        self._longest = 0
-        self._lock = threading.Lock()
-
-    @property
-    def built(self) -> bool:
-        return self._words is not None
-
-    def _build(self) -> None:
-        import numpy as np
-
-        dictionary = JiebaDictionary.shared()
-        codes = [code for code, name in enumerate(dictionary.tag_names) if name and name.startswith(self.prefixes)]
-        # tag code 0 ("") is a prefix of a word only, never a word of its own (count 0): jieba's DAG skips it
-        chosen = np.flatnonzero(np.isin(dictionary.tag_codes, codes) & (dictionary.freqs > 0)).tolist()
-        blob, starts, ends = dictionary.blob, dictionary._starts, dictionary._ends
-        words = frozenset(word for word in (blob[starts[i]:ends[i]].decode("utf-8") for i in chosen)
-                          if len(word) >= 2)
-        self._heads = frozenset(word[:2] for word in words)
-        self._longest = max(map(len, words), default=0)
-        self._words = words
+        self._memo: dict[str, bool] = {}
 
     def may_tag(self, text: str) -> bool:
         """``False`` only when no word of ``text`` of two or more characters can be tagged with one of the
-        prefixes (see the class); ``True`` also when the screen is not built yet."""
-        words = self._words
-        if words is None:
-            self._asked += 1
-            if self._asked <= self.build_after:
-                return True
-            with self._lock:
-                if self._words is None:
-                    self._build()
-            words = self._words
+        prefixes (see the class)."""
         if self.eng and self._ASCII_RUN.search(text):
             return True
-        heads, longest, n = self._heads, self._longest, len(text)
-        for i in range(n - 1):
-            if text[i:i + 2] in heads:
-                for stop in range(i + 2, min(n, i + longest) + 1):
-                    if text[i:stop] in words:
+        dictionary = JiebaDictionary.shared()
+        find, memo, prefixes, n = dictionary.find, self._memo, self.prefixes, len(text)
+        for start in range(n - 1):
+            stop = start + 2
+            count = find(text[start:stop])  # None: no word of the dictionary starts with these characters
+            while count is not None:
+                if count:
+                    word = text[start:stop]
+                    tagged = memo.get(word)
+                    if tagged is None:
+                        tagged = (dictionary.tag(word) or "").startswith(prefixes)
+                        if len(memo) < self._MEMO_LIMIT:
+                            memo[word] = tagged
+                    if tagged:
                         return True
+                stop += 1
+                if stop > n:
+                    break
+                count = find(text[start:stop])
         return False
 
 
