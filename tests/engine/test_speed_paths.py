@@ -56,7 +56,9 @@ def test_a_pattern_is_gated_on_each_part_it_needs():
     assert sets == (frozenset({"同事", "客服"}), frozenset({"住院", "确诊", "癌"}))
     assert required_literals(r"(?:同事|客服)[^。]{0,16}?(?:住院|确诊|癌)") == frozenset({"同事", "客服"})
     # A set that a chosen one implies adds nothing (each of abc, abd holds ab); what is optional is no gate.
-    assert required_literal_sets(r"(?:abc|abd)\d+ab\d+yz(?:uv)?") == (frozenset({"abc", "abd"}), frozenset({"yz"}))
+    # (\d+ needs a digit: the least selective set, last.)
+    sets = required_literal_sets(r"(?:abc|abd)\d+ab\d+yz(?:uv)?")
+    assert sets[:2] == (frozenset({"abc", "abd"}), frozenset({"yz"})) and len(sets) == 3 and "7" in sets[2]
     assert required_literal_sets(r"\p{Han}+") == ()
 
 
@@ -65,7 +67,13 @@ def test_an_alternation_is_gated_branch_by_branch():
     assert branch_literal_sets(r"(?:悄悄|偷偷)(?:跟|告诉)|暂不(?:公开|公布)") == (
         (frozenset({"悄悄", "偷偷"}), frozenset({"跟", "告诉"})), (frozenset({"暂不公开", "暂不公布"}),))
     assert branch_literal_sets(r"(?:悄悄|偷偷)跟") == ()  # no alternation as a whole
-    assert branch_literal_sets(r"\d+|暂不") == ()  # a branch without a literal may match anywhere
+    assert branch_literal_sets(r"\p{Han}+|暂不") == ()  # a branch without a literal may match anywhere
+    # \d needs one of the digits the regex module's \d matches (Unicode Nd, not only 0-9): a character gate.
+    digits = required_literals(r"\d{3,5}")
+    assert digits is not None and {"0", "9", "٣", "३", "𝟘"} <= digits and "a" not in digits and "一" not in digits
+    assert all(regex.fullmatch(r"\d", digit) for digit in digits)
+    first, second = branch_literal_sets(r"\d+万|暂不")
+    assert first == (frozenset("万"), digits) and second == (frozenset({"暂不"}),)
 
 
 TWO_PART = r"(?:同事|客服|不)[^。]{0,4}?(?:住院|癌|1)"
