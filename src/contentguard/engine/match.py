@@ -670,6 +670,14 @@ class _FieldScan:
         rule: CombinationRule = compiled.rule  # type: ignore[assignment]
         # Word cues first: the automaton has found them already, and one missing cue ends the search.
         cues = self.matcher._cues
+        open_gates = self._open_gates
+        for cue_id in compiled.all_of_cues:
+            # A part none of whose branches can match (its gates are set tests, no search): the combination
+            # cannot match, whatever the parts before it would have cost to search (rules_that_may_match
+            # looked at the parts' gates, not at their branches).
+            branches = cues[cue_id].branches
+            if branches and not any(branch <= open_gates for branch in branches):
+                return []
         by_cost = sorted(compiled.all_of_cues, key=lambda c: cues[c].pattern is not None)
         found: dict[int, list[tuple[int, int]]] = {}
         for cue_id in by_cost:
