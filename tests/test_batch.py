@@ -82,3 +82,34 @@ def test_ruleset_hash_traces_the_rules(demo_guard):
     report = demo_guard.check("赌博")
     assert report.ruleset.hash.startswith("sha256:") and report.ruleset.packs == ("demo@1",)
     assert '"ruleset":{"version":' in report.model_dump_json()
+
+
+def test_pipeline_reports_are_the_reports_validation_gives(default_guard):
+    # The pipeline builds its reports without validating them again (Report._trusted, issue #13): each must be
+    # the very report Report(...) validates from the same parts — equal, the same JSON, the same fields set —
+    # for a text without a hit, findings, context drops, errors, a public comment's triage and deadline.
+    from contentguard.report import Report
+
+    documents = [
+        "这家店的菜很好吃，下次还来",
+        {"body": "全网最低价，加微信 abc12345 领券", "kind": "post"},
+        {"body": "客服态度太差了，三天没人回复，我要投诉", "kind": "comment", "platform": "weibo"},
+        {"title": "新品上市", "body": "国家级产品，第一品牌", "id": "p-1"},
+        {"body": "x", "kind": "nonsense"},
+        None,
+    ]
+    reports = list(default_guard.check_batch(documents))
+    assert any(r.findings for r in reports) and any(r.errors for r in reports) and any(r.triage for r in reports)
+    for report in reports:
+        validated = Report(**{name: getattr(report, name) for name in report.model_fields_set})
+        assert report == validated
+        assert report.model_dump_json() == validated.model_dump_json()
+        assert report.model_fields_set == validated.model_fields_set
+        assert Report.model_validate_json(report.model_dump_json()) == report
+    assert sum(report.model_fields_set == set(Report.model_fields) for report in reports) == 4  # the checked ones
+    try:
+        Report._trusted(id=None)
+    except KeyError:
+        pass
+    else:
+        raise AssertionError("a report without every field must not be built")

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import contentguard
-from contentguard.engine.lazyregex import LazyPattern
+from contentguard.engine.lazyregex import BranchSubsets, LazyPattern, top_level_branches
 from contentguard.engine.literals import (
     branch_literal_sets,
     minimum_length,
@@ -56,7 +56,9 @@ def test_a_pattern_is_gated_on_each_part_it_needs():
     assert sets == (frozenset({"同事", "客服"}), frozenset({"住院", "确诊", "癌"}))
     assert required_literals(r"(?:同事|客服)[^。]{0,16}?(?:住院|确诊|癌)") == frozenset({"同事", "客服"})
     # A set that a chosen one implies adds nothing (each of abc, abd holds ab); what is optional is no gate.
-    assert required_literal_sets(r"(?:abc|abd)\d+ab\d+yz(?:uv)?") == (frozenset({"abc", "abd"}), frozenset({"yz"}))
+    # (\d+ needs a digit: the least selective set, last.)
+    sets = required_literal_sets(r"(?:abc|abd)\d+ab\d+yz(?:uv)?")
+    assert sets[:2] == (frozenset({"abc", "abd"}), frozenset({"yz"})) and len(sets) == 3 and "7" in sets[2]
     assert required_literal_sets(r"\p{Han}+") == ()
 
 
@@ -65,7 +67,13 @@ def test_an_alternation_is_gated_branch_by_branch():
     assert branch_literal_sets(r"(?:悄悄|偷偷)(?:跟|告诉)|暂不(?:公开|公布)") == (
         (frozenset({"悄悄", "偷偷"}), frozenset({"跟", "告诉"})), (frozenset({"暂不公开", "暂不公布"}),))
     assert branch_literal_sets(r"(?:悄悄|偷偷)跟") == ()  # no alternation as a whole
-    assert branch_literal_sets(r"\d+|暂不") == ()  # a branch without a literal may match anywhere
+    assert branch_literal_sets(r"\p{Han}+|暂不") == ()  # a branch without a literal may match anywhere
+    # \d needs one of the digits the regex module's \d matches (Unicode Nd, not only 0-9): a character gate.
+    digits = required_literals(r"\d{3,5}")
+    assert digits is not None and {"0", "9", "٣", "३", "𝟘"} <= digits and "a" not in digits and "一" not in digits
+    assert all(regex.fullmatch(r"\d", digit) for digit in digits)
+    first, second = branch_literal_sets(r"\d+万|暂不")
+    assert first == (frozenset("万"), digits) and second == (frozenset({"暂不"}),)
 
 
 TWO_PART = r"(?:同事|客服|不)[^。]{0,4}?(?:住院|癌|1)"
@@ -350,3 +358,46 @@ def test_compile_cache_file_keeps_what_is_used_and_drops_the_oldest_unused(tmp_p
     untouched.get("other", "x", lambda: 1)
     untouched.save()
     assert "e5-1" in json.loads(path.read_text(encoding="utf-8"))["patterns"]
+
+
+ALTERNATION = r"(?<![客])同事[^。]{0,3}?(?:住院|癌)|不[^。]?(?:好|癌)|客服(?:说|讲)|1了|(?:住院|癌)[^。]{0,2}同事"
+
+
+def test_top_level_branches_split_only_plain_alternations():
+    assert top_level_branches(r"a|b(?:c|d)|[|]x|\|y") == ("a", "b(?:c|d)", "[|]x", r"\|y")
+    assert top_level_branches(r"[]|]a|(?<![我])b") == ("[]|]a", "(?<![我])b")
+    # A capturing or named group, an inline flag, a group around the whole: not split.
+    for pattern in (r"(a|b)", r"(?:a|b)", r"a(b)|c", r"(?i)a|b", r"(?P<n>a)|b"):
+        assert top_level_branches(pattern) == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="同事客服住院癌不1了好说讲。", max_size=40))
+def test_searching_only_the_open_branches_finds_what_the_whole_alternation_finds(text):
+    # Issue #13: a combination part searches only the branches whose required strings are in the text; a
+    # branch that can match nowhere in the text never wins a position, so the matches are the same.
+    branches = top_level_branches(ALTERNATION)
+    needs = branch_literal_sets(ALTERNATION)
+    assert len(branches) == len(needs) == 5
+    chosen = tuple(i for i, sets in enumerate(needs) if all(any(s in text for s in literals) for literals in sets))
+    whole = [m.span() for m in regex.finditer(ALTERNATION, text, regex.IGNORECASE)]
+    if not chosen:
+        assert whole == []
+        return
+    subset = BranchSubsets(branches, regex.IGNORECASE).get(chosen)
+    assert [m.span() for m in subset.finditer(text)] == whole
+
+
+def test_a_combination_part_searched_branch_by_branch_reports_as_the_whole_part():
+    guard = contentguard.load(packs=[{"pack": "subsets", "version": "1", "rules": [{
+        "id": "subsets/both", "kind": "combination", "category": "privacy", "severity": 2, "message": "m",
+        "within": 10, "all_of": [{"pattern": ALTERNATION}, {"pattern": r"住院|癌|好"}]}]}])
+    cue = next(c for c in guard._matcher._cues if c.spec.pattern == ALTERNATION)
+    assert cue.subsets is not None and len(cue.subsets.branches) == 5
+    whole = pickle.loads(pickle.dumps(guard))  # the same rules, its part searched whole
+    object.__setattr__(next(c for c in whole._matcher._cues if c.spec.pattern == ALTERNATION), "subsets", None)
+    texts = ["听说同事上周住院了，不过客服说不好", "癌症病房的同事不好过", "客服说1了", "同事。住院"]
+    for text in texts:
+        assert guard.check(text).findings == whole.check(text).findings
+    assert any(guard.check(text).findings for text in texts)
+    assert cue.subsets._compiled and all(len(chosen) < 5 for chosen in cue.subsets._compiled)  # subsets ran

@@ -185,6 +185,14 @@ def _no_risk(route: str) -> Risk:
     return Risk(level="none", impact=0, likelihood=0, route=route, explanation="无命中规则：风险等级 none。")
 
 
+@functools.lru_cache(maxsize=256)
+def _routed_no_risk(risk: Risk, level: RiskLevel, route: str, explanation: str) -> Risk:
+    """The no-risk grade of a public item without findings, with its level, route and explanation: one
+    immutable Risk per class and note shared by all such items (a model_copy is 2.7 µs of a comment that has
+    no hit, issue #13)."""
+    return risk.model_copy(update={"level": level, "route": route, "explanation": explanation})
+
+
 class RiskMatrix(_Frozen):
     version: str = "1"
     levels: dict[int, tuple[Literal["low", "medium", "high"], ...]]
@@ -277,8 +285,11 @@ class RiskMatrix(_Frozen):
         deadline = response.deadline
         if escalated is not None and escalated.deadline is not None:
             deadline = escalated.deadline if deadline is None else min(deadline, escalated.deadline)
-        return (risk.model_copy(update={"level": level, "route": route, "explanation": explanation}), decision,
-                (label, deadline))
+        if not graded:  # the shared no-risk grade: its routed copies are few and shared too
+            routed = _routed_no_risk(risk, level, route, explanation)
+        else:
+            routed = risk.model_copy(update={"level": level, "route": route, "explanation": explanation})
+        return routed, decision, (label, deadline)
 
     def triage(self, document: Document, findings: Sequence[Finding], sentiment: Sentiment | None
                ) -> tuple[str | None, Response]:

@@ -100,6 +100,16 @@ def _property_chars(written: str) -> str | None:
         return None
     return "".join(found)
 
+@functools.lru_cache(maxsize=1)
+def _decimal_digits() -> str:
+    """Every character ``\\d`` matches in the regex module (Unicode decimal digits, \\p{Nd}: 770 of them,
+    fewer than _MAX_CHAR_GATE), so that a pattern needing a digit is gated on one, a C-level class search."""
+    found = _property_chars(r"\p{Nd}")
+    if found is None:  # pragma: no cover - Nd is far below _MAX_PROPERTY
+        raise RuntimeError("the decimal digits could not be listed")
+    return found
+
+
 Literals = frozenset[str]
 
 
@@ -220,6 +230,8 @@ def _characters(op, value) -> set[str] | None:
                 chars.add(chr(item))
             elif kind is sre_constants.RANGE and item[1] - item[0] < _MAX_CHAR_GATE:
                 chars.update(chr(c) for c in range(item[0], item[1] + 1))
+            elif kind is sre_constants.CATEGORY and item is sre_constants.CATEGORY_DIGIT:
+                chars.update(_decimal_digits())  # \d: one of the digits the regex module's \d matches
             else:
                 return None
             if len(chars) > _MAX_CHAR_GATE:
