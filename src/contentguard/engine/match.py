@@ -282,7 +282,17 @@ class Matcher:
                 found.append(gates)
             return tuple(found)
 
+        gate_of_literals: dict[frozenset[str], int | None] = {}
+
         def add_gate(literals: frozenset[str]) -> int | None:
+            """``_add_gate``, once per set of literals: many patterns share one (\\d alone is 770 digits)."""
+            try:
+                return gate_of_literals[literals]
+            except KeyError:
+                gate = gate_of_literals[literals] = _add_gate(literals)
+                return gate
+
+        def _add_gate(literals: frozenset[str]) -> int | None:
             """A gate opened by any of ``literals`` (None: no gate can be built from them)."""
             if any(norm.noise_regex.search(literal.lower()) for literal in literals):
                 # A literal with a noise character ({{, ${) is not in the compact view the automaton reads;
