@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import ConfigError
 from .resources import data_dir
@@ -68,16 +68,9 @@ class Limits(BaseModel):
 
     @classmethod
     def from_file(cls, path: Path) -> Limits:
-        from .yamlio import load_yaml, read_text_file
+        from .yamlio import read_settings_file
 
-        try:
-            data = load_yaml(read_text_file(path)) or {}
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            problems = "; ".join(f"key '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors())
-            raise ConfigError(f"{path}: invalid limits: {problems}") from None
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"{path}: cannot read the limits: {exc}") from None
+        return read_settings_file(cls, path, "limits", ConfigError)
 
 
 @lru_cache(maxsize=1)

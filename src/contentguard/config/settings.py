@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 import regex
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .resources import data_dir
-from .yamlio import load_rules_yaml, read_text_file
+from .yamlio import read_settings_file
 
 View = Literal["pinyin", "homophone", "lookalike"]
 
@@ -171,15 +170,7 @@ class RulesetSettings(BaseModel):
     def from_file(cls, path: Path) -> RulesetSettings:
         from ..errors import PackError
 
-        try:
-            data = load_rules_yaml(read_text_file(path))
-        except (OSError, ValueError, yaml.YAMLError) as exc:
-            raise PackError(f"{path}: cannot read ruleset manifest: {exc}") from exc
-        try:
-            settings = cls.model_validate(data)
-        except Exception as exc:  # pydantic.ValidationError, with field names
-            raise PackError(f"{path}: invalid ruleset manifest: {exc}") from exc
-        return settings._with_tables(path)
+        return read_settings_file(cls, path, "ruleset manifest", PackError)._with_tables(path)
 
     def _with_tables(self, path: Path) -> RulesetSettings:
         """The settings with the obfuscation tables they name read in (lexicons/ beside rules/, then shipped)."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Model = TypeVar("_Model")
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -80,3 +81,23 @@ def read_text_file(path: str | Path) -> str:
     Raises OSError when it cannot be read and ValueError (naming the file) when it is not text.
     """
     return decode_text(Path(path).read_bytes(), str(path))
+
+
+def validation_problems(exc: Any) -> str:
+    """A pydantic ``ValidationError`` as one line: each field's dotted path and what is wrong with it."""
+    return "; ".join(f"field '{'.'.join(map(str, error['loc']))}': {error['msg']}" for error in exc.errors())
+
+
+def read_settings_file(model: type[_Model], path: Path, what: str, error: type[Exception]) -> _Model:
+    """``model`` validated from the YAML file ``path`` (a ruleset file: parsed through the compile cache), an
+    empty file giving the model's defaults; any problem raises ``error`` naming the file and ``what`` it is."""
+    from pydantic import ValidationError
+
+    try:
+        data = load_rules_yaml(read_text_file(path))
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise error(f"{path}: cannot read {what}: {exc}") from None
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        raise error(f"{path}: invalid {what}: {validation_problems(exc)}") from None

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Literal
 
 import regex
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..config.yamlio import load_rules_yaml, read_text_file
+from ..config.yamlio import read_settings_file
 from ..document import Document
 from ..errors import ConfigError
 from ..report import Decision, Finding, Risk, RiskLevel, Sentiment
@@ -223,15 +222,7 @@ class RiskMatrix(_Frozen):
 
     @classmethod
     def from_file(cls, path: Path) -> RiskMatrix:
-        try:
-            data = load_rules_yaml(read_text_file(path))
-        except (OSError, ValueError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot read risk matrix: {exc}") from exc
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            problems = "; ".join(f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors())
-            raise ConfigError(f"{path}: invalid risk matrix: {problems}") from None
+        return read_settings_file(cls, path, "risk matrix", ConfigError)
 
     def at_least_incomplete(self, decision: Decision) -> Decision:
         """``decision``, raised to :attr:`incomplete` for a report whose check did not fully run."""

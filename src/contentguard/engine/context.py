@@ -32,11 +32,10 @@ from pathlib import Path
 from typing import Literal
 
 import regex
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from ..config.limits import default_limits
-from ..config.yamlio import load_rules_yaml
+from ..config.yamlio import read_settings_file
 from ..document import Document
 from ..errors import ConfigError
 from ..packs import ALL_VOICES, Pack, RuleVoice, pattern_info
@@ -231,15 +230,7 @@ class ContextSettings(_Frozen):
 
     @classmethod
     def from_file(cls, path: Path) -> ContextSettings:
-        try:
-            data = load_rules_yaml(Path(path).read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot read context settings: {exc}") from exc
-        try:
-            return cls.model_validate(data or {})
-        except ValidationError as exc:
-            problems = "; ".join(f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}" for e in exc.errors())
-            raise ConfigError(f"{path}: invalid context settings: {problems}") from None
+        return read_settings_file(cls, Path(path), "context settings", ConfigError)
 
 
 # Who says it, where and in which field: (voice, channel class, field) of the document a hit is in.
