@@ -10,7 +10,7 @@ that is read, not code that runs. ``CONTENTGUARD_CACHE_DIR=off`` (or an unwritab
 file off; everything is then worked out in the process, as before. A broken file is ignored.
 
 The file does not only grow: every rule edit adds values that no later ruleset asks for. When a process
-writes the file, the values it used go last, and the ones it did not use are kept (oldest first) only up to
+writes the file, the values it used go last, and the newest of the ones it did not use are kept, up to
 ``_KEEP_UNUSED`` times as many as it used, so a second configuration used beside the first survives, while
 what no ruleset has asked for since many writes falls off the front.
 """
@@ -23,6 +23,7 @@ import os
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
@@ -66,7 +67,7 @@ class _Store:
         self._sections: dict[str, dict[str, Any]] | None = None
         self._path: Path | None = None
         self._dirty = False
-        self._used: dict[str, set[str]] = {}
+        self._used: defaultdict[str, set[str]] = defaultdict(set)  # per section, the keys this process asked for
 
     def _load(self) -> dict[str, dict[str, Any]]:
         sections = self._sections
@@ -97,10 +98,7 @@ class _Store:
         if sections is None:
             sections = self._load()
         values = sections.get(section)
-        used = self._used.get(section)
-        if used is None:
-            used = self._used.setdefault(section, set())
-        used.add(key)
+        self._used[section].add(key)
         if values is None:
             values = sections.setdefault(section, {})
         else:  # the common case at load: some 10,000 values, each found
@@ -118,7 +116,7 @@ class _Store:
         assert self._sections is not None
         written: dict[str, dict[str, Any]] = {}
         for section, values in self._sections.items():
-            used = self._used.get(section)
+            used = self._used.get(section)  # .get: asking must not add an empty set
             if not used:  # a section this process never asked for (another command's): kept as it is
                 written[section] = values
                 continue
